@@ -1,0 +1,11 @@
+import type { AnyCheck } from "../src/check/types.js";
+import type { Registry } from "../src/config/types.js";
+
+/**
+ * Every check phase-gate ships, in the order `phase-gate checks` lists them. A check module is
+ * registered here and nowhere else; `test/checks/registry.test.ts` fails when a file in checks/ is
+ * missing from this list, or a check has no test file or no doc page.
+ */
+export const ALL_CHECKS: readonly AnyCheck[] = [];
+
+export const registry: Registry = new Map(ALL_CHECKS.map((c) => [c.id, c]));

@@ -1,0 +1,126 @@
+import { createCheckContext, globMatcher, type FileStore } from "../check/context.js";
+import type { AnyCheck, CheckResult } from "../check/types.js";
+import type { Checklist, CheckEntry } from "../config/types.js";
+import type { RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
+import { mapLimit } from "./map-limit.js";
+import { phaseStatus } from "./phase-status.js";
+import { validateResult } from "./validate-result.js";
+import type { AuditReport, CheckReport, PhaseReport } from "./types.js";
+
+export interface AuditOptions {
+  /** Only these phase ids (all when absent). Unknown ids are the caller's to reject. */
+  readonly phases?: readonly string[];
+  /** How many files are read at once. */
+  readonly readConcurrency?: number;
+}
+
+interface PlannedCheck {
+  readonly entry: CheckEntry;
+  /** null when `files()` itself threw: the check becomes `error` without running. */
+  readonly patterns: readonly string[] | null;
+  readonly planError?: string;
+}
+
+/**
+ * Audits one repository state: lists the snapshot once, reads the union of the files the enabled
+ * checks need once, runs every check in isolation, and aggregates phases. Pure: all I/O goes
+ * through the snapshot.
+ */
+export async function runAudit(
+  snapshot: RepoSnapshot,
+  checklist: Checklist,
+  options: AuditOptions = {},
+): Promise<AuditReport> {
+  const phases = options.phases
+    ? checklist.phases.filter((p) => options.phases?.includes(p.id))
+    : checklist.phases;
+
+  const plans = new Map<CheckEntry, PlannedCheck>();
+  for (const phase of phases) for (const entry of phase.checks) plans.set(entry, plan(entry));
+
+  const listing = await snapshot.list();
+  const wanted = globMatcher([...plans.values()].flatMap((p) => p.patterns ?? []));
+  const needed = listing.files.filter((f) => wanted(f.path));
+
+  const texts = new Map<string, string>();
+  const skipped = new Map<string, SkipReason>();
+  const skippedEntries: SkippedEntry[] = [];
+  for (const s of listing.skipped) {
+    skipped.set(s.path, s.reason);
+    if (wanted(s.path)) skippedEntries.push(s);
+  }
+  await mapLimit(needed, options.readConcurrency ?? 16, async (file) => {
+    const read = await snapshot.read(file.path);
+    if (read.ok) texts.set(file.path, read.text);
+    else {
+      skipped.set(file.path, read.reason);
+      skippedEntries.push({ path: file.path, reason: read.reason, size: file.size, ...(read.detail ? { detail: read.detail } : {}) });
+    }
+  });
+
+  const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePaths);
+  const store: FileStore = { allPaths, existing: new Set(allPaths), texts, skipped };
+
+  const phaseReports: PhaseReport[] = [];
+  for (const phase of phases) {
+    const checks: CheckReport[] = [];
+    for (const entry of phase.checks) {
+      const planned = plans.get(entry);
+      const result = planned?.patterns ? await runOne(entry, planned.patterns, store) : errorResult(entry.check, planned?.planError ?? "no plan");
+      checks.push({ id: entry.check.id, ...result });
+    }
+    phaseReports.push({ id: phase.id, name: phase.name, gate: phase.gate, ...phaseStatus(checks), checks });
+  }
+
+  const notes = [...listing.notes];
+  if (checklist.origin.source === "default") {
+    notes.unshift("No checklist file was found: the built-in default checklist was used (advisory).");
+  }
+  return {
+    repository: snapshot.label,
+    commit: snapshot.commit,
+    checklist: checklist.origin,
+    phases: phaseReports,
+    skipped: skippedEntries.sort((a, b) => comparePaths(a.path, b.path)),
+    notes,
+    ...(snapshot.fileUrlBase ? { fileUrlBase: snapshot.fileUrlBase } : {}),
+  };
+}
+
+function plan(entry: CheckEntry): PlannedCheck {
+  try {
+    return { entry, patterns: [...entry.check.files(entry.options)] };
+  } catch (error) {
+    return { entry, patterns: null, planError: describe(error) };
+  }
+}
+
+async function runOne(entry: CheckEntry, patterns: readonly string[], store: FileStore): Promise<CheckResult> {
+  const { check } = entry;
+  try {
+    const ctx = createCheckContext({ options: entry.options, messages: check.messages, patterns, store });
+    const result = await check.run(ctx);
+    const problem = validateResult(result);
+    return problem === null ? result : errorResult(check, `returned an invalid result: ${problem}`);
+  } catch (error) {
+    return errorResult(check, describe(error));
+  }
+}
+
+function errorResult(check: AnyCheck, why: string): CheckResult {
+  return {
+    status: "error",
+    summary: `the check ${check.id} failed to run: ${why}`,
+    findings: [],
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message || error.name;
+  return String(error);
+}
+
+/** Byte-order comparison of paths, the same on every machine (no locale). */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

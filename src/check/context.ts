@@ -1,0 +1,70 @@
+import picomatch from "picomatch";
+import type { SkipReason } from "../snapshot/types.js";
+import type { CheckContext, Finding, FindingInput, MessageData, MessageSpec } from "./types.js";
+
+/** picomatch with the options every glob in phase-gate uses. */
+export function globMatcher(patterns: string | readonly string[]): (path: string) => boolean {
+  const list = typeof patterns === "string" ? [patterns] : [...patterns];
+  if (list.length === 0) return () => false;
+  return picomatch(list, { dot: true });
+}
+
+export function interpolate(template: string, data: MessageData | undefined): string {
+  if (!data) return template;
+  return template.replace(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g, (whole, name: string) =>
+    Object.hasOwn(data, name) ? String(data[name]) : whole,
+  );
+}
+
+export function buildFinding(
+  messages: Readonly<Record<string, MessageSpec>>,
+  messageId: string,
+  input: FindingInput = {},
+): Finding {
+  const spec = messages[messageId];
+  if (!spec) throw new Error(`unknown message id '${messageId}'`);
+  const finding: {
+    -readonly [K in keyof Finding]: Finding[K];
+  } = {
+    messageId,
+    message: interpolate(spec.message, input.data),
+    severity: input.severity ?? spec.severity,
+  };
+  if (spec.help !== undefined) finding.help = interpolate(spec.help, input.data);
+  if (input.path !== undefined) finding.path = input.path;
+  if (input.line !== undefined) finding.line = input.line;
+  if (input.endLine !== undefined && input.endLine !== input.line) finding.endLine = input.endLine;
+  return finding;
+}
+
+/** The file state one audit read, shared by every check's context. */
+export interface FileStore {
+  readonly allPaths: readonly string[];
+  readonly existing: ReadonlySet<string>;
+  readonly texts: ReadonlyMap<string, string>;
+  readonly skipped: ReadonlyMap<string, SkipReason>;
+}
+
+export function createCheckContext<Options, MessageId extends string>(args: {
+  options: Options;
+  messages: Readonly<Record<MessageId, MessageSpec>>;
+  patterns: readonly string[];
+  store: FileStore;
+}): CheckContext<Options, MessageId> {
+  const { store } = args;
+  const inScope = globMatcher(args.patterns);
+  const paths = store.allPaths.filter((p) => inScope(p) && store.texts.has(p));
+  return {
+    options: args.options,
+    paths,
+    allPaths: store.allPaths,
+    match(patterns, among = paths) {
+      const isMatch = globMatcher(patterns);
+      return among.filter((p) => isMatch(p));
+    },
+    exists: (path) => store.existing.has(path),
+    read: (path) => (inScope(path) ? store.texts.get(path) : undefined),
+    skipped: (path) => store.skipped.get(path),
+    finding: (messageId, input) => buildFinding(args.messages, messageId, input),
+  };
+}
