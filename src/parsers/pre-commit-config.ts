@@ -10,7 +10,7 @@
  *
  * Never throws: any input gives `{ ok: true, ... }` or `{ ok: false, error }`.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, Lexer, LineCounter, parseDocument } from "yaml";
 import type { Node as YamlNode, Pair } from "yaml";
 
 // ---------------------------------------------------------------------------------------------
@@ -382,9 +382,10 @@ function buildScalar(node: YamlNode, tag: string, line: number): PyValue {
   }
 }
 
+/** The node's explicit tag; libyaml's non-specific `!` resolves like no tag at all. */
 function explicitTag(node: YamlNode): string | undefined {
   const tag = node.tag;
-  if (typeof tag !== "string" || tag === "") return undefined;
+  if (typeof tag !== "string" || tag === "" || tag === "!") return undefined;
   return tag;
 }
 
@@ -423,14 +424,13 @@ function buildNode(ld: Loader, node: YamlNode, line: number, depth: number): PyV
     if (tag === undefined) {
       return buildScalar(node, node.type === "PLAIN" ? resolvePlain(scalarText(node)) : `${YAML_TAG}str`, line);
     }
-    if (tag === "!") return { kind: "str", value: scalarText(node), line };
     if (tag === `${YAML_TAG}seq` || tag === `${YAML_TAG}map` || tag === `${YAML_TAG}set` || tag.endsWith(":omap") || tag.endsWith(":pairs")) {
       throw new LoadError(`expected a ${tag.slice(YAML_TAG.length)} node, but found scalar`, line);
     }
     return buildScalar(node, tag, line);
   }
   if (isSeq(node)) {
-    if (tag !== undefined && tag !== "!" && tag !== `${YAML_TAG}seq` && tag !== `${YAML_TAG}omap` && tag !== `${YAML_TAG}pairs`) {
+    if (tag !== undefined && tag !== `${YAML_TAG}seq` && tag !== `${YAML_TAG}omap` && tag !== `${YAML_TAG}pairs`) {
       throw new LoadError(`could not construct the tag '${tag}' from a ${pyTypeLabel(node)}`, line);
     }
     const items: PyValue[] = [];
@@ -439,6 +439,18 @@ function buildNode(ld: Loader, node: YamlNode, line: number, depth: number): PyV
     const tupleTag = tag === `${YAML_TAG}omap` || tag === `${YAML_TAG}pairs`;
     for (const item of node.items) {
       const itemLine = lineOf(ld, isPair(item) ? (item.key as YamlNode | null) : (item as YamlNode | null), line);
+      if (tupleTag) {
+        // `!!omap` / `!!pairs`: a list of (key, value) tuples from single-pair mappings.
+        const pair = isPair(item) ? item : isMap(item) && item.items.length === 1 ? item.items[0] : undefined;
+        if (!isPair(pair)) throw new LoadError(`expected a single mapping item in ${tag.slice(YAML_TAG.length)}`, itemLine);
+        const k = build(ld, pair.key as YamlNode | null, itemLine, depth + 1);
+        const v = build(ld, pair.value as YamlNode | null, itemLine, depth + 1);
+        items.push({ kind: "tuple", items: [k, v], itemLines: [itemLine, itemLine], line: itemLine });
+        itemLines.push(itemLine);
+        size += 1 + sizeOf(ld, k) + sizeOf(ld, v);
+        checkExpansion(ld, size, line);
+        continue;
+      }
       if (isPair(item)) {
         // `[a: 1]`: a flow sequence item that is a single-pair mapping.
         const dict = buildMapping(ld, [item as Pair<YamlNode | null, YamlNode | null>], itemLine, depth + 1);
@@ -448,21 +460,9 @@ function buildNode(ld: Loader, node: YamlNode, line: number, depth: number): PyV
         checkExpansion(ld, size, line);
         continue;
       }
-      const itemNode = item as YamlNode | null;
-      if (tupleTag) {
-        if (!isMap(itemNode) || itemNode.items.length !== 1) {
-          throw new LoadError(`expected a single mapping item in ${tag.slice(YAML_TAG.length)}`, itemLine);
-        }
-        const pair = itemNode.items[0] as Pair<YamlNode | null, YamlNode | null>;
-        const k = build(ld, pair.key, itemLine, depth + 1);
-        const v = build(ld, pair.value, itemLine, depth + 1);
-        items.push({ kind: "tuple", items: [k, v], itemLines: [itemLine, itemLine], line: itemLine });
-        size += 1 + sizeOf(ld, k) + sizeOf(ld, v);
-      } else {
-        const v = build(ld, itemNode, itemLine, depth + 1);
-        items.push(v);
-        size += sizeOf(ld, v);
-      }
+      const v = build(ld, item as YamlNode | null, itemLine, depth + 1);
+      items.push(v);
+      size += sizeOf(ld, v);
       itemLines.push(itemLine);
       checkExpansion(ld, size, line);
     }
@@ -472,7 +472,7 @@ function buildNode(ld: Loader, node: YamlNode, line: number, depth: number): PyV
   }
   if (isMap(node)) {
     const asSet = tag === `${YAML_TAG}set`;
-    if (tag !== undefined && tag !== "!" && tag !== `${YAML_TAG}map` && !asSet) {
+    if (tag !== undefined && tag !== `${YAML_TAG}map` && !asSet) {
       throw new LoadError(`could not construct the tag '${tag}' from a ${pyTypeLabel(node)}`, line);
     }
     const dict = buildMapping(ld, node.items as Pair<YamlNode | null, YamlNode | null>[], line, depth);
@@ -537,6 +537,17 @@ function isMergeKey(node: YamlNode | null): boolean {
   return tag === undefined && node.type === "PLAIN" && scalarText(node) === "<<";
 }
 
+/**
+ * `: value` with no key and no `?` indicator: the yaml package reads an empty key, libyaml
+ * refuses it ("while parsing a block mapping"). `? \n: value` (an explicit empty key) is fine.
+ */
+function isImplicitEmptyKey(pair: Pair<YamlNode | null, YamlNode | null>): boolean {
+  const key = pair.key;
+  if (key !== null && !(isScalar(key) && key.type === "PLAIN" && scalarText(key) === "" && !key.tag && !key.anchor)) return false;
+  const src = pair.srcToken as { start?: readonly { type: string }[] } | undefined;
+  return !(src?.start ?? []).some((t) => t.type === "explicit-key-ind");
+}
+
 interface RawEntry {
   key: PyValue;
   value: PyValue;
@@ -553,6 +564,7 @@ function buildMapping(ld: Loader, pairs: Pair<YamlNode | null, YamlNode | null>[
   for (const pair of pairs) {
     if (!isPair(pair)) continue;
     const keyLine = lineOf(ld, pair.key, line);
+    if (isImplicitEmptyKey(pair)) throw new LoadError("expected a mapping key before ':'", keyLine);
     if (isMergeKey(pair.key)) {
       const valueLine = lineOf(ld, pair.value, keyLine);
       const source = build(ld, pair.value, keyLine, depth + 1);
@@ -608,6 +620,55 @@ function buildMapping(ld: Loader, pairs: Pair<YamlNode | null, YamlNode | null>[
   return dict;
 }
 
+/**
+ * Where libyaml refuses a tab that the yaml package lets through: outside flow collections, a tab
+ * cannot start a line's indentation, follow a `-` or `?` indicator, or start a line of a plain
+ * or block scalar ("found character '\t' that cannot start any token"). Returns the offset of
+ * the offending tab, or -1. (Tabs inside quoted scalars, flow collections and after `:` are fine.)
+ */
+function libyamlTabOffset(text: string): number {
+  if (!text.includes("\t")) return -1;
+  let offset = 0;
+  let flow = 0;
+  let atLineStart = true;
+  let prev: string | null = null;
+  let scalarNext = false;
+  let blockNext = false;
+  for (const token of new Lexer().lex(text)) {
+    const type = CST.tokenType(token);
+    if (scalarNext) {
+      // The source of a scalar: plain and block scalars may not continue a line with a tab.
+      const quoted = token.startsWith('"') || token.startsWith("'");
+      if (!quoted) {
+        const bad = blockNext ? token.search(/(?:^|\n)\t/) : token.search(/\n\t/);
+        if (bad >= 0) return offset + bad + (token[bad] === "\n" ? 1 : 0);
+      }
+      scalarNext = false;
+      blockNext = false;
+    } else if (type === "scalar") {
+      scalarNext = true;
+    } else if (type === "block-scalar-header") {
+      blockNext = true;
+    } else if (type === "flow-map-start" || type === "flow-seq-start") {
+      flow += 1;
+    } else if ((type === "flow-map-end" || type === "flow-seq-end") && flow > 0) {
+      flow -= 1;
+    } else if (type === "space" && flow === 0 && token.includes("\t")) {
+      if (atLineStart && token.startsWith("\t")) return offset;
+      if (prev === "seq-item-ind" || prev === "explicit-key-ind") return offset + token.indexOf("\t");
+    } else if (type === null && flow === 0 && atLineStart && token.startsWith("\t")) {
+      return offset;
+    }
+    if (type !== "scalar" && type !== "doc-mode") {
+      atLineStart = type === "newline";
+      prev = type;
+    }
+    // Marker tokens (scalar, doc-mode, flow-error-end) are not in the source.
+    if (type !== "scalar" && type !== "doc-mode" && type !== "flow-error-end") offset += token.length;
+  }
+  return -1;
+}
+
 /** Loads YAML text as PyYAML's safe loader would; throws LoadError on what it would refuse. */
 export function loadPyYaml(text: string): { root: PyValue; duplicateKeys: DuplicateKey[] } {
   const lines = new LineCounter();
@@ -618,13 +679,19 @@ export function loadPyYaml(text: string): { root: PyValue; duplicateKeys: Duplic
     const code = text.charCodeAt(bad);
     throw new LoadError(`unacceptable character #x${code.toString(16).padStart(4, "0")}: special characters are not allowed`, line);
   }
+  const tab = libyamlTabOffset(text);
+  if (tab >= 0) {
+    let line = 1;
+    for (let i = 0; i < tab; i++) if (text.charCodeAt(i) === 10) line += 1;
+    throw new LoadError("found a tab character that cannot start any token (indent with spaces)", line);
+  }
   const doc = parseDocument(text, {
     version: "1.1",
     uniqueKeys: false,
     merge: false,
     lineCounter: lines,
     prettyErrors: true,
-    keepSourceTokens: false,
+    keepSourceTokens: true,
   });
   const first = doc.errors[0];
   if (first) {
