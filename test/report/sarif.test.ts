@@ -1,0 +1,125 @@
+import type { Log, Result } from "sarif";
+import { describe, expect, it } from "vitest";
+import type { AuditReport, PhaseReport } from "../../src/audit/types.js";
+import type { Finding } from "../../src/check/types.js";
+import { FINGERPRINT_KEY, renderSarif } from "../../src/report/sarif.js";
+import { fixtureReport } from "./fixture-report.js";
+import { sarifProblems } from "./sarif-shape.js";
+
+const render = (report: AuditReport): Log => JSON.parse(renderSarif(report, { toolVersion: "1.2.3" })) as Log;
+const resultsOf = (log: Log): Result[] => log.runs[0]?.results ?? [];
+const fingerprint = (r: Result | undefined): string | undefined => r?.partialFingerprints?.[FINGERPRINT_KEY];
+
+function withFindings(findings: Finding[]): AuditReport {
+  const phase: PhaseReport = {
+    id: "phase-1",
+    name: "One",
+    gate: "required",
+    status: "failing",
+    passed: 0,
+    total: 1,
+    checks: [{ id: "index-migrations", status: "fail", summary: "s", findings }],
+  };
+  return { ...fixtureReport, phases: [phase] };
+}
+
+describe("renderSarif", () => {
+  const log = render(fixtureReport);
+  const run = log.runs[0];
+
+  it("is structurally valid SARIF 2.1.0", () => {
+    expect(sarifProblems(log)).toEqual([]);
+    expect(log.$schema).toBe("https://json.schemastore.org/sarif-2.1.0.json");
+    expect(run?.tool.driver).toMatchObject({ name: "phase-gate", version: "1.2.3", informationUri: "https://github.com/phase-gate/phase-gate" });
+  });
+
+  it("the structural check itself catches a wrong ruleIndex, a bad level and a zero line", () => {
+    const broken = JSON.parse(JSON.stringify(log)) as Log;
+    const results = resultsOf(broken);
+    const [first, second] = results;
+    if (!first || !second) throw new Error("fixture has results");
+    first.ruleIndex = 5;
+    second.level = "info" as Result.level;
+    const region = second.locations?.[0]?.physicalLocation?.region;
+    if (region) region.startLine = 0;
+    const problems = sarifProblems(broken);
+    expect(problems.some((p) => p.includes("does not point at rule"))).toBe(true);
+    expect(problems.some((p) => p.includes("not a level: info"))).toBe(true);
+    expect(problems.some((p) => p.includes("startLine"))).toBe(true);
+  });
+
+  it("has one rule per check id of the report, with its docs URL", () => {
+    const ids = [...new Set(fixtureReport.phases.flatMap((p) => p.checks.map((c) => c.id)))];
+    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(ids);
+    expect(run?.tool.driver.rules?.[3]).toEqual({
+      id: "dockerfile-reload",
+      name: "DockerfileReload",
+      shortDescription: { text: "phase-gate check dockerfile-reload" },
+      helpUri: "https://github.com/phase-gate/phase-gate/blob/main/docs/checks/dockerfile-reload.md",
+    });
+  });
+
+  it("maps severities to levels and puts the help in the message", () => {
+    const byMessageId = new Map(resultsOf(log).map((r) => [r.properties?.messageId as string, r]));
+    expect(byMessageId.get("dev-server-flag")?.level).toBe("error");
+    expect(byMessageId.get("missing-hook")?.level).toBe("warning");
+    expect(byMessageId.get("no-install-types")?.level).toBe("note");
+    expect(byMessageId.get("dev-server-flag")?.message.text).toBe(
+      "uvicorn is started with --reload in the final stage\nHelp: Drop --reload; keep it in Dockerfile.dev or a compose override",
+    );
+  });
+
+  it("gives locations only to findings with a path, and a region only with a line", () => {
+    const byMessageId = new Map(resultsOf(log).map((r) => [r.properties?.messageId as string, r]));
+    expect(byMessageId.get("generated-match")?.locations).toBeUndefined();
+    expect(byMessageId.get("no-install-types")?.locations?.[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: ".pre-commit-config.yaml", uriBaseId: "%SRCROOT%" },
+    });
+    expect(byMessageId.get("missing-hook")?.locations?.[0]?.physicalLocation?.region).toEqual({ startLine: 12, endLine: 14 });
+    expect(byMessageId.get("pattern-found")?.locations?.[0]?.physicalLocation?.artifactLocation?.uri).toBe("docs/release%20notes%20%28draft%29.md");
+  });
+
+  it("reports a finding two phases share once, naming both phases", () => {
+    const shared = resultsOf(log).filter((r) => r.ruleId === "secrets-baseline");
+    expect(shared).toHaveLength(1);
+    expect(shared[0]?.properties?.phases).toEqual(["phase-1", "phase-3"]);
+    expect(resultsOf(log)).toHaveLength(6);
+  });
+
+  it("reports checks that broke as tool execution notifications", () => {
+    const invocation = run?.invocations?.[0];
+    expect(invocation?.executionSuccessful).toBe(false);
+    expect(invocation?.toolExecutionNotifications?.[0]).toEqual({
+      level: "error",
+      message: { text: "the check index-migrations failed to run: Cannot read properties of undefined (reading 'stmts')" },
+      associatedRule: { id: "index-migrations", index: 4 },
+      properties: { phase: "phase-1" },
+    });
+    const clean = render({ ...fixtureReport, phases: fixtureReport.phases.slice(1), notes: [] });
+    expect(clean.runs[0]?.invocations).toEqual([{ executionSuccessful: true }]);
+  });
+
+  it("keeps fingerprints when lines shift, and tells different findings apart", () => {
+    const base: Finding = { messageId: "not-concurrent", severity: "error", path: "db/0001.sql", line: 3, message: "CREATE INDEX without CONCURRENTLY" };
+    const before = resultsOf(render(withFindings([base, { ...base, line: 9 }, { ...base, path: "db/0002.sql", line: 1 }])));
+    const after = resultsOf(render(withFindings([{ ...base, line: 13, endLine: 15 }, { ...base, line: 19 }, { ...base, path: "db/0002.sql", line: 40 }])));
+    expect(after.map(fingerprint)).toEqual(before.map(fingerprint));
+    // Same message twice in one file: distinct by occurrence; another file: distinct hash.
+    const [a, b, c] = before.map(fingerprint);
+    expect(a).toMatch(/^[0-9a-f]{64}:1$/);
+    expect(b).toBe(`${a?.slice(0, 64)}:2`);
+    expect(c?.slice(0, 64)).not.toBe(a?.slice(0, 64));
+    const reworded = resultsOf(render(withFindings([{ ...base, message: "CREATE INDEX CONCURRENTLY inside a transaction" }])));
+    expect(fingerprint(reworded[0])).not.toBe(a);
+  });
+
+  it("escapes literal brackets in messages (SARIF embedded-link syntax)", () => {
+    const text = resultsOf(log).find((r) => r.properties?.messageId === "generated-match")?.message.text;
+    expect(text).toContain("\\[x\\](javascript:void)");
+  });
+
+  it("leaves out a region whose line is not a valid SARIF line", () => {
+    const out = resultsOf(render(withFindings([{ messageId: "m", severity: "notice", path: "a.sql", line: 0, message: "x" }])));
+    expect(out[0]?.locations?.[0]?.physicalLocation).toEqual({ artifactLocation: { uri: "a.sql", uriBaseId: "%SRCROOT%" } });
+  });
+});
