@@ -72,17 +72,13 @@ export async function runAudit(
     phaseReports.push({ id: phase.id, name: phase.name, gate: phase.gate, ...phaseStatus(checks), checks });
   }
 
-  const notes = [...listing.notes];
-  if (checklist.origin.source === "default") {
-    notes.unshift("No checklist file was found: the built-in default checklist was used (advisory).");
-  }
   return {
     repository: snapshot.label,
     commit: snapshot.commit,
     checklist: checklist.origin,
     phases: phaseReports,
     skipped: skippedEntries.sort((a, b) => comparePaths(a.path, b.path)),
-    notes,
+    notes: listing.notes,
     ...(snapshot.fileUrlBase ? { fileUrlBase: snapshot.fileUrlBase } : {}),
   };
 }
