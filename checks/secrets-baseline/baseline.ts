@@ -43,6 +43,8 @@ export interface BaselineEntry {
   readonly line: number;
   /** 1-based line of its `is_secret` member, when present. */
   readonly isSecretLine: number | null;
+  /** 1-based line of its `line_number` member, when present. */
+  readonly lineNumberLine: number | null;
 }
 
 export interface Baseline {
@@ -170,7 +172,7 @@ export function readBaseline(text: string): BaselineRead {
     if (r.data.path === "detect_secrets.filters.regex.should_exclude_file") {
       const pattern = r.data.pattern;
       const list = typeof pattern === "string" ? [pattern] : Array.isArray(pattern) ? pattern.filter((x): x is string => typeof x === "string") : [];
-      for (const pat of list) excludeFilePatterns.push({ pattern: pat, line: lineOf(["filters_used", k]) });
+      for (const pat of list) excludeFilePatterns.push({ pattern: pat, line: lineOf(["filters_used", k, "pattern"]) });
     }
   }
   if (isPlainObject(top.data.exclude) && typeof top.data.exclude.files === "string" && top.data.exclude.files !== "") {
@@ -208,10 +210,14 @@ export function readBaseline(text: string): BaselineRead {
         isSecret: r.data.is_secret ?? null,
         line,
         isSecretLine: r.data.is_secret === undefined ? null : lineOf(["results", key, k, "is_secret"]),
+        lineNumberLine: r.data.line_number === undefined ? null : lineOf(["results", key, k, "line_number"]),
       });
     }
   }
 
+  // detect-secrets refuses to load a baseline with a top-level problem ("Invalid baseline"); a
+  // malformed result is reported, and the other results are still judged.
+  if (problems.some((p) => p.kind === "schema")) return { ok: false, problems };
   return {
     ok: true,
     baseline: {

@@ -384,7 +384,7 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
       if (why !== undefined) {
         staleReported.add(e.key);
         const keyLine = baseline.files.find((f) => f.key === e.key)?.line ?? e.line;
-        findings.push(ctx.finding("stale-result", { path, line: why.startsWith("which") ? keyLine : e.line, data: { path, file: e.file, why } }));
+        findings.push(ctx.finding("stale-result", { path, line: why.startsWith("which") ? keyLine : (e.lineNumberLine ?? e.line), data: { path, file: e.file, why } }));
       }
     }
     // SB007

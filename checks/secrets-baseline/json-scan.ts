@@ -98,8 +98,12 @@ export function scanJson(text: string, maxDepth = 4): { ok: true; scan: JsonScan
     return "unterminated string";
   };
 
+  // Paths deeper than maxDepth are not tracked (one shared marker): deep nesting stays linear.
+  const tooDeep: (string | number)[] = [];
+  const child = (path: (string | number)[], segment: string | number): (string | number)[] =>
+    path === tooDeep || path.length >= maxDepth ? tooDeep : [...path, segment];
   const record = (path: (string | number)[], at: number): void => {
-    if (path.length <= maxDepth) lines.set(keyOf(path), at);
+    if (path !== tooDeep) lines.set(keyOf(path), at);
   };
 
   /** After a complete value: the root is done, or the container wants a comma or its end. */
@@ -136,7 +140,7 @@ export function scanJson(text: string, maxDepth = 4): { ok: true; scan: JsonScan
               i++;
               expect = valueDone();
             } else {
-              pendingPath = [...path, 0];
+              pendingPath = child(path, 0);
               pendingLine = line;
             }
           }
@@ -177,8 +181,8 @@ export function scanJson(text: string, maxDepth = 4): { ok: true; scan: JsonScan
         if (ch !== '"') return fail(ch === "'" ? "a single-quoted key (JSON needs double quotes)" : "expected a double-quoted key");
         const r = readString();
         if (typeof r === "string") return fail(r);
-        const key = JSON.parse(text.slice(i, r)) as string;
-        pendingPath = [...(top as Frame).path, key];
+        const parent = (top as Frame).path;
+        pendingPath = parent === tooDeep || parent.length >= maxDepth ? tooDeep : child(parent, JSON.parse(text.slice(i, r)) as string);
         pendingLine = line;
         i = r;
         expect = Expect.Colon;
@@ -200,7 +204,7 @@ export function scanJson(text: string, maxDepth = 4): { ok: true; scan: JsonScan
           else {
             skipWhitespace();
             if (text[i] === "]") return fail("a trailing comma before ']'");
-            pendingPath = [...frame.path, frame.index];
+            pendingPath = child(frame.path, frame.index);
             pendingLine = line;
             expect = Expect.Value;
           }
