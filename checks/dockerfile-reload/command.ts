@@ -718,9 +718,10 @@ export class Evaluator {
         const before = args.slice(0, subIndex);
         const after = args.slice(subIndex + 1);
         this.add("server", "flask run", "flask run", sub, frame, "Serve the app with a WSGI server such as gunicorn");
-        const debug = hasToken(before, "--debug");
+        // --debug is a group option (Flask 2.2) and a `run` option too (Flask 2.2.3).
+        const debug = hasToken(before, "--debug") ?? hasToken(after, "--debug");
         if (debug) this.add("flag", "flask", "--debug", debug, frame, "");
-        else if (!hasToken(before, "--no-debug")) {
+        else if (!hasToken(before, "--no-debug") && !hasToken(after, "--no-debug")) {
           const fd = envSignal("FLASK_DEBUG", truthyFlask);
           if (fd) this.add("flag", "flask", `FLASK_DEBUG=${fd.value}`, fd, frame, "");
           const fe = envSignal("FLASK_ENV", (v) => v === "development");

@@ -21,6 +21,12 @@ export interface CommandSpec {
   readonly stage: number;
   /** Looked like exec form (`[` and a quote) but is not valid JSON: Docker runs it with /bin/sh -c. */
   readonly invalidJson: boolean;
+  /**
+   * For invalid JSON that is still a list of quoted strings (`['uvicorn', '--reload']`): the argv
+   * the author meant. Docker's shell fallback fails at runtime ("[uvicorn,: not found"); the fix
+   * (DL3025) makes this argv the command, so it is the one judged.
+   */
+  readonly intended?: readonly string[];
 }
 
 export interface CopySpec {
@@ -140,9 +146,38 @@ function commandSpec(path: string, ins: Instruction, keyword: "CMD" | "ENTRYPOIN
     } catch {
       // falls through to shell form, as Docker does
     }
-    return { keyword, form: "shell", argv: [], script: content, loc: at, stage, invalidJson: /^\[\s*["']/.test(trimmed) };
+    const invalidJson = /^\[\s*["']/.test(trimmed);
+    const intended = invalidJson ? lenientList(trimmed) : null;
+    return { keyword, form: "shell", argv: [], script: content, loc: at, stage, invalidJson, ...(intended ? { intended } : {}) };
   }
   return { keyword, form: "shell", argv: [], script: content, loc: at, stage, invalidJson: false };
+}
+
+/** `['a', "b"]`: a bracketed list of single- or double-quoted strings, else null. */
+function lenientList(text: string): string[] | null {
+  if (!text.endsWith("]")) return null;
+  const out: string[] = [];
+  let i = 1;
+  const end = text.length - 1;
+  while (i < end) {
+    const c = text[i] as string;
+    if (c === " " || c === "\t" || c === ",") {
+      i++;
+      continue;
+    }
+    if (c !== "'" && c !== '"') return null;
+    let value = "";
+    let j = i + 1;
+    while (j < end && text[j] !== c) {
+      if (text[j] === "\\" && j + 1 < end) j++;
+      value += text[j] as string;
+      j++;
+    }
+    if (j >= end) return null;
+    out.push(value);
+    i = j + 1;
+  }
+  return out;
 }
 
 function copySpec(ins: Instruction, vars: Env, escape: string, workdir: string): CopySpec | null {
@@ -270,6 +305,7 @@ export function evaluateStage(df: ParsedDockerfile, index: number, buildArgs: Re
 /** Words of a CMD/ENTRYPOINT as the container's argv: exec form as is, shell form as `[shell…, script]`. */
 export function commandWords(spec: CommandSpec, shell: readonly string[]): Word[] {
   if (spec.form === "exec") return spec.argv.map((text) => ({ text, loc: spec.loc }));
+  if (spec.intended) return spec.intended.map((text) => ({ text, loc: spec.loc }));
   return [...shell.map((text) => ({ text, loc: spec.loc })), { text: spec.script, loc: spec.loc }];
 }
 
@@ -280,7 +316,7 @@ export function commandWords(spec: CommandSpec, shell: readonly string[]): Word[
 export function effectiveArgv(state: ImageState): Word[] | null {
   const { entrypoint, cmd, shell } = state;
   if (entrypoint) {
-    if (entrypoint.form === "shell") return commandWords(entrypoint, shell); // a shell-form ENTRYPOINT ignores CMD
+    if (entrypoint.form === "shell" && !entrypoint.intended) return commandWords(entrypoint, shell); // a shell-form ENTRYPOINT ignores CMD
     return [...commandWords(entrypoint, shell), ...(cmd ? commandWords(cmd, shell) : [])];
   }
   // No ENTRYPOINT here: an external base image's ENTRYPOINT (e.g. node's docker-entrypoint.sh) runs CMD.

@@ -401,7 +401,7 @@ class Audit {
     if (service.entrypoint) {
       // compose `entrypoint:` replaces ENTRYPOINT and clears the image's CMD.
       argv = [...service.entrypoint.words, ...(service.command?.words ?? [])];
-    } else if (imageEntry && state?.entrypoint?.form === "shell") argv = imageEntry;
+    } else if (imageEntry && state?.entrypoint?.form === "shell" && !state.entrypoint.intended) argv = imageEntry;
     else if (service.command) argv = [...(imageEntry ?? []), ...service.command.words];
     else argv = imageEntry || imageCmd ? [...(imageEntry ?? []), ...(imageCmd ?? [])] : null;
 
