@@ -1,11 +1,16 @@
 /**
  * Framework migrations (Rails, Django, Alembic, Knex/TypeORM/Sequelize): which reader a file gets,
  * and what the repository says about its database (a SQLite or MySQL project is not judged).
+ * One session per audit: Django's model state is carried across an app's migrations.
  */
 import { parseAllDocuments } from "yaml";
+import { envIsTransactional, isAlembic, readAlembicMigration } from "./alembic.js";
+import { isDjango, readDjangoMigration, type AppState } from "./django.js";
+import { readJsMigration, type JsRepoContext } from "./js.js";
 import type { MigrationUnit, Skip } from "./model.js";
+import { tokenizePython } from "./python.js";
 import { readRailsMigration } from "./rails.js";
-import { dirname } from "./sql-runners.js";
+import { basename, dirname } from "./sql-runners.js";
 
 /** What the framework readers may read besides the migration itself. */
 export interface FrameworkRepoContext {
@@ -15,22 +20,78 @@ export interface FrameworkRepoContext {
 
 const POSTGRES = /postg|postgis|cockroach|timescale|redshift/i;
 
-export function readFrameworkMigration(path: string, text: string, repo: FrameworkRepoContext): MigrationUnit[] | Skip {
-  if (path.endsWith(".rb")) {
-    const dialect = railsDialect(path, repo);
-    if (dialect) return { skip: "dialect", detail: `a ${dialect} database (config/database.yml)` };
-    return readRailsMigration(path, text);
+export class FrameworkSession {
+  private readonly djangoApps = new Map<string, AppState>();
+  private djangoDialectCache: string | null | undefined;
+  private jsContext: JsRepoContext | undefined;
+
+  constructor(private readonly repo: FrameworkRepoContext) {}
+
+  read(path: string, text: string): MigrationUnit[] | Skip {
+    if (path.endsWith(".rb")) {
+      const dialect = railsDialect(path, this.repo);
+      if (dialect) return { skip: "dialect", detail: `a ${dialect} database (config/database.yml)` };
+      return readRailsMigration(path, text);
+    }
+    if (path.endsWith(".py")) {
+      if (isAlembic(text)) {
+        const versions = dirname(path);
+        const env = this.repo.read(`${dirname(versions)}/env.py`.replace(/^\//, ""));
+        return readAlembicMigration(path, text, envIsTransactional(env));
+      }
+      if (isDjango(text)) {
+        const dialect = this.djangoDialect();
+        if (dialect) return { skip: "dialect", detail: `a ${dialect} database (Django settings)` };
+        const dir = dirname(path);
+        let app = this.djangoApps.get(dir);
+        if (!app) {
+          app = new Map();
+          this.djangoApps.set(dir, app);
+        }
+        return readDjangoMigration(path, text, app, basename(dirname(dir)) || "app");
+      }
+      return { skip: "not-migration", detail: "neither an Alembic revision nor a Django migration" };
+    }
+    if (/\.[cm]?[jt]s$/.test(path)) {
+      this.jsContext ??= new JsRepoContextImpl(this.repo);
+      return readJsMigration(path, text, this.jsContext);
+    }
+    return { skip: "not-migration", detail: "not a migration this check reads" };
   }
-  return { skip: "not-migration", detail: "not a migration this check reads" };
+
+  /** Django's ENGINE strings in settings files: a non-PostgreSQL name when none names PostgreSQL. */
+  private djangoDialect(): string | null {
+    if (this.djangoDialectCache !== undefined) return this.djangoDialectCache;
+    const engines = new Set<string>();
+    for (const p of this.repo.match(["**/settings.py", "**/settings/*.py"])) {
+      for (const t of tokenizePython(this.repo.read(p) ?? "")) {
+        if (t.t !== "str") continue;
+        const m = /^django(?:\.contrib\.gis)?\.db\.backends\.(\w+)/.exec(t.v);
+        if (m?.[1]) engines.add(m[1]);
+        if (/^postgres(ql)?:\/\//.test(t.v)) engines.add("postgresql");
+      }
+    }
+    this.djangoDialectCache = engines.size === 0 || [...engines].some((e) => POSTGRES.test(e)) ? null : [...engines].join("/");
+    return this.djangoDialectCache;
+  }
+}
+
+class JsRepoContextImpl implements JsRepoContext {
+  constructor(private readonly repo: FrameworkRepoContext) {}
+  read(path: string): string | undefined {
+    return this.repo.read(path);
+  }
+  match(globs: string | readonly string[]): string[] {
+    return this.repo.match(globs);
+  }
 }
 
 /** The adapters of the nearest `config/database.yml`; a non-PostgreSQL name when none is PostgreSQL. */
 function railsDialect(path: string, repo: FrameworkRepoContext): string | null {
   // <root>/db/migrate/x.rb -> <root>/config/database.yml
-  const m = /^(.*?)(?:^|\/)db\/[^/]*migrate\//.exec(path);
-  const root = m ? (m[1] ?? "") : dirname(dirname(dirname(path)));
-  const file = `${root ? `${root}/` : ""}config/database.yml`;
-  const text = repo.read(file);
+  const m = /^(.*?)\/?db\/[^/]*migrate\//.exec(path);
+  const root = m ? (m[1] ?? "") : "";
+  const text = repo.read(`${root ? `${root}/` : ""}config/database.yml`);
   if (text === undefined) return null;
   const adapters = new Set<string>();
   try {
@@ -38,7 +99,7 @@ function railsDialect(path: string, repo: FrameworkRepoContext): string | null {
       if ("toJS" in doc) collectAdapters(doc.toJS() as unknown, adapters);
     }
   } catch {
-    // ERB templates may not be YAML: fall back to the `adapter:` lines
+    // ERB templates may not be YAML: fall back to the `adapter:` lines below
   }
   if (adapters.size === 0) {
     for (const line of text.split("\n")) {

@@ -5,7 +5,7 @@ import { defineCheck } from "../../src/check/define.js";
 import type { CheckContext, CheckResult, CheckStatus, Facts, Finding } from "../../src/check/types.js";
 import { Judge, type Effect, type MessageId } from "./judge.js";
 import type { MigrationUnit } from "./model.js";
-import { readFrameworkMigration, type FrameworkRepoContext } from "./frameworks.js";
+import { FrameworkSession } from "./frameworks.js";
 import { loadPostgresParser } from "./sql.js";
 import { basename, classifyPath, dirname, readSqlMigration, SQL_RUNNERS, type SqlRepoContext } from "./sql-runners.js";
 
@@ -101,7 +101,7 @@ export const indexMigrations = defineCheck({
   options,
   messages: {
     "create-index-not-concurrent": {
-      message: "{{source}} builds {{what}} on existing table {{table}} without CONCURRENTLY: writes to the table are blocked until the build ends",
+      message: "{{source}} builds {{what}} on {{table}} without CONCURRENTLY: writes to the table are blocked until the build ends",
       help: "{{fix}}",
       severity: "error",
     },
@@ -136,7 +136,7 @@ export const indexMigrations = defineCheck({
       severity: "warning",
     },
     "constraint-builds-index": {
-      message: "{{source}} on existing table {{table}} builds its index while holding an ACCESS EXCLUSIVE lock",
+      message: "{{source}} on {{table}} builds its index while holding an ACCESS EXCLUSIVE lock",
       help: "Build the index first with CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... {{constraint}} USING INDEX",
       severity: "warning",
     },
@@ -190,7 +190,7 @@ function audit(ctx: CheckContext<Options, MessageId>): CheckResult {
   const skipped = { down: 0, otherDialect: 0, notMigration: 0 };
   const runners: Record<string, number> = {};
   const sqlRepo = sqlContext(ctx);
-  const fwRepo = frameworkContext(ctx);
+  const frameworks = new FrameworkSession({ read: (p) => ctx.read(p), match: (g) => ctx.match(g) });
 
   const units: MigrationUnit[] = [];
   for (const path of sortMigrations(candidates)) {
@@ -212,7 +212,7 @@ function audit(ctx: CheckContext<Options, MessageId>): CheckResult {
       runners.unreadable = (runners.unreadable ?? 0) + 1;
       continue;
     }
-    const read = path.endsWith(".sql") ? readSqlMigration(path, text, sqlRepo) : readFrameworkMigration(path, text, fwRepo);
+    const read = path.endsWith(".sql") ? readSqlMigration(path, text, sqlRepo) : frameworks.read(path, text);
     if ("skip" in read) {
       if (read.skip === "dialect") skipped.otherDialect++;
       else skipped.notMigration++;
@@ -379,13 +379,6 @@ function sqlContext(ctx: CheckContext<Options, MessageId>): SqlRepoContext {
     dieselMetadata: (dir) => ctx.read(`${dir}/metadata.toml`),
     rustWithoutGo: has("Cargo.toml") && !has("go.mod"),
     forced: ctx.options.runner,
-  };
-}
-
-function frameworkContext(ctx: CheckContext<Options, MessageId>): FrameworkRepoContext {
-  return {
-    read: (path) => ctx.read(path),
-    match: (globs) => ctx.match(globs),
   };
 }
 

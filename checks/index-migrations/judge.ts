@@ -178,7 +178,7 @@ export class Judge {
         if (op.usingIndex || (op.table && created.has(tableKey(op.table)))) return;
         this.level(this.options.uniqueConstraint, op.acknowledged, SQUAWK_RULES.constraint, at, {
           messageId: "constraint-builds-index",
-          data: { source: op.source, table: tableText(op.table), constraint: op.constraint },
+          data: { source: op.source, table: op.table ? `existing table ${tableText(op.table)}` : "a table named at run time", constraint: op.constraint },
         });
         return;
       }
@@ -262,12 +262,17 @@ export class Judge {
       this.counters.newTableBuilds++;
       return;
     }
+    if (!key && created.size > 0) {
+      // the table is named at run time, and this migration creates tables: it may be one of them
+      this.add({ messageId: "dynamic-sql", data: { detail: `${op.source} builds an index on a table named at run time` }, ...at, effect: "indeterminate" });
+      return;
+    }
     this.counters.nonConcurrentBuilds++;
     if (composite) this.counters.compositeNonConcurrentBuilds++;
     const data = {
       source: op.source,
       what,
-      table: tableText(op.table),
+      table: op.table ? `existing table ${tableText(op.table)}` : "a table named at run time",
       composite: composite ? "true" : "false",
       fix: createFix(u.runner),
     };
