@@ -203,17 +203,34 @@ function copySpec(ins: Instruction, vars: Env, escape: string, workdir: string):
   return { sources, dest, destIsDir: destRaw.endsWith("/") || sources.length > 1 };
 }
 
+const EMPTY_STATE: ImageState = { env: new Map(), argOnly: new Set(), cmd: null, entrypoint: null, baseImage: "", shell: ["/bin/sh", "-c"], copies: [], workdir: "/", chain: [] };
+
+/** States of stages evaluated without build args, per Dockerfile (stages are shared by many targets). */
+const plainStates = new WeakMap<ParsedDockerfile, Map<number, ImageState>>();
+
 /**
  * Evaluates a stage into the image state Docker would record. `buildArgs` are values given to
  * ARGs by the build (compose `build.args`, a workflow's `--build-arg`): deterministic for that build.
+ * Iterative over the `FROM <stage>` chain (parents always come earlier, so the chain ends).
  */
-export function evaluateStage(df: ParsedDockerfile, index: number, buildArgs: ReadonlyMap<string, EnvValue> = new Map(), depth = 0): ImageState {
-  const stage = df.stages[index];
-  if (!stage) {
-    return { env: new Map(), argOnly: new Set(), cmd: null, entrypoint: null, baseImage: "", shell: ["/bin/sh", "-c"], copies: [], workdir: "/", chain: [] };
+export function evaluateStage(df: ParsedDockerfile, index: number, buildArgs: ReadonlyMap<string, EnvValue> = new Map()): ImageState {
+  if (!df.stages[index]) return EMPTY_STATE;
+  const chain: number[] = [];
+  for (let i: number | null = index; i !== null && df.stages[i] && chain.length <= df.stages.length; i = df.stages[i]?.parent ?? null) chain.push(i);
+  chain.reverse();
+  const cache = buildArgs.size === 0 ? (plainStates.get(df) ?? new Map<number, ImageState>()) : null;
+  if (cache) plainStates.set(df, cache);
+  let state: ImageState | null = null;
+  for (const i of chain) {
+    const cached = cache?.get(i);
+    state = cached ?? applyStage(df, i, state, buildArgs);
+    if (cache && !cached) cache.set(i, state);
   }
-  const inherited =
-    stage.parent !== null && stage.parent < index && depth < 64 ? evaluateStage(df, stage.parent, buildArgs, depth + 1) : null;
+  return state ?? EMPTY_STATE;
+}
+
+function applyStage(df: ParsedDockerfile, index: number, inherited: ImageState | null, buildArgs: ReadonlyMap<string, EnvValue>): ImageState {
+  const stage = df.stages[index] as Stage;
   const env = new Map<string, EnvValue>(inherited?.env ?? []);
   const args = new Map<string, EnvValue>();
   const argOnly = new Set<string>(inherited?.argOnly ?? []);

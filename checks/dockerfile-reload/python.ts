@@ -198,7 +198,7 @@ export function scanRunCalls(text: string): PySignal[] {
       const receiver = (t[k - 2] as PyToken).value;
       // Keyword arguments at depth 1 of this call.
       let depth = 0;
-      for (let m = k + 1; m < t.length; m++) {
+      for (let m = k + 1; m < t.length && m < k + 4000; m++) {
         const tok = t[m] as PyToken;
         if (tok.type === "op" && "([{".includes(tok.value)) depth++;
         else if (tok.type === "op" && ")]}".includes(tok.value)) {

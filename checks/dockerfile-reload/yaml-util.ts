@@ -52,8 +52,10 @@ function keyText(pair: Pair): string | symbol | null {
  * The pair for `key` in a map, looking through `<<` merge keys the way YAML merge does: keys of
  * the map itself win, then the merged maps in order.
  */
-export function getPair(file: YamlFile, map: YAMLMap, key: string, hops = 0): Pair | undefined {
-  if (hops > 16) return undefined;
+export function getPair(file: YamlFile, map: YAMLMap, key: string, hops = 0, seen: Set<unknown> = new Set()): Pair | undefined {
+  // `seen` bounds the walk: a map merged twice (directly or through a chain of anchors) adds nothing.
+  if (hops > 64 || seen.has(map)) return undefined;
+  seen.add(map);
   let merges: unknown[] = [];
   for (const item of map.items) {
     const k = keyText(item);
@@ -63,7 +65,7 @@ export function getPair(file: YamlFile, map: YAMLMap, key: string, hops = 0): Pa
   for (const m of merges) {
     const target = deref(file, m);
     if (isMap(target)) {
-      const found = getPair(file, target, key, hops + 1);
+      const found = getPair(file, target, key, hops + 1, seen);
       if (found) return found;
     }
   }
@@ -76,10 +78,11 @@ export function getMap(file: YamlFile, map: YAMLMap, key: string): YAMLMap | und
 }
 
 /** The entries of a map with merges applied: own keys first, then merged keys not already seen. */
-export function entries(file: YamlFile, map: YAMLMap, hops = 0): Pair[] {
-  if (hops > 16) return [];
+export function entries(file: YamlFile, map: YAMLMap, hops = 0, seen: Set<unknown> = new Set()): Pair[] {
+  if (hops > 64 || seen.has(map)) return [];
+  seen.add(map);
   const out: Pair[] = [];
-  const seen = new Set<string>();
+  const keys = new Set<string>();
   let merges: unknown[] = [];
   for (const item of map.items) {
     const k = keyText(item);
@@ -87,17 +90,17 @@ export function entries(file: YamlFile, map: YAMLMap, hops = 0): Pair[] {
       merges = merges.concat(isSeq(item.value) ? item.value.items : [item.value]);
       continue;
     }
-    if (k === null || seen.has(k)) continue;
-    seen.add(k);
+    if (k === null || keys.has(k)) continue;
+    keys.add(k);
     out.push(item);
   }
   for (const m of merges) {
     const target = deref(file, m);
     if (!isMap(target)) continue;
-    for (const item of entries(file, target, hops + 1)) {
+    for (const item of entries(file, target, hops + 1, seen)) {
       const k = keyText(item);
-      if (typeof k !== "string" || seen.has(k)) continue;
-      seen.add(k);
+      if (typeof k !== "string" || keys.has(k)) continue;
+      keys.add(k);
       out.push(item);
     }
   }
