@@ -9,6 +9,9 @@ export const WORKFLOW_GLOBS: readonly string[] = [".github/workflows/*.yml", ".g
 export const MAKEFILES: readonly string[] = ["Makefile", "makefile", "GNUmakefile"];
 export const TOX_INI = "tox.ini";
 
+/** Nix modules that generate `.pre-commit-config.yaml` (devenv, cachix/git-hooks.nix). */
+export const NIX_HOOK_FILES: readonly string[] = ["devenv.nix", "flake.nix", "nix/**/*.nix", "**/git-hooks.nix", "**/pre-commit-hooks.nix"];
+
 /** Config files of the alternative scanners: their existence is enough. */
 export const ALTERNATIVE_FILES: readonly { glob: string; tool: "gitleaks" | "trufflehog" | "secretlint" | "ggshield" }[] = [
   { glob: ".gitleaks.toml", tool: "gitleaks" },

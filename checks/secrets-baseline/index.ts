@@ -18,6 +18,7 @@ import {
   DEFAULT_SCAN_EXCLUDE,
   LIKELY_SECRET_FILES,
   MAKEFILES,
+  NIX_HOOK_FILES,
   PRE_COMMIT_CONFIG,
   TOX_INI,
   VENDORED,
@@ -70,7 +71,8 @@ type MessageId =
   | "baseline-unreadable"
   | "pre-commit-config-invalid"
   | "broad-allowlist"
-  | "weak-substitute";
+  | "weak-substitute"
+  | "generated-hook";
 
 type Ctx = CheckContext<z.output<typeof options>, MessageId>;
 
@@ -112,6 +114,9 @@ function lineCount(text: string): number {
 }
 
 const PRIVATE_KEY_MARKER_BY_HASH = new Map(PRIVATE_KEY_MARKERS.map((m) => [sha1(m), m]));
+
+/** Up to this many stale files get a finding each; more are summed up in one. */
+const STALE_ONE_BY_ONE = 5;
 
 const SEVERITY_RANK = { error: 0, warning: 1, notice: 2 } as const;
 
@@ -173,7 +178,7 @@ export const secretsBaseline = defineCheck({
       severity: "warning",
     },
     "stale-result": {
-      message: "{{path}} lists a result for {{file}}, {{why}}",
+      message: "{{path}} has stale results: {{what}}",
       help: "Refresh the baseline with `detect-secrets scan --baseline {{path}}`",
       severity: "warning",
     },
@@ -232,6 +237,11 @@ export const secretsBaseline = defineCheck({
       help: "Keep test keys in a dedicated fixtures path, and review new keys in {{file}} by hand",
       severity: "notice",
     },
+    "generated-hook": {
+      message: "{{nix}} declares a detect-secrets git hook with --baseline {{path}}; the pre-commit config it generates is not in the repository, so the wiring cannot be verified",
+      help: "Commit the hook to .pre-commit-config.yaml (or run detect-secrets-hook in CI) so the wiring can be checked",
+      severity: "notice",
+    },
     "weak-substitute": {
       message: "The {{id}} hook (pre-commit-hooks) is not a secret scanner: {{why}}",
       help: "Use detect-secrets with a baseline for the checklist item",
@@ -240,7 +250,7 @@ export const secretsBaseline = defineCheck({
   },
   files: (o) => {
     const scan = o.scan === "off" ? [] : o.scan === "all" ? ALL_FILES : LIKELY_SECRET_FILES;
-    return [...o.baselines, PRE_COMMIT_CONFIG, ...WORKFLOW_GLOBS, ...MAKEFILES, TOX_INI, ...scan, ...(o.scan === "off" ? [] : o.scanInclude)];
+    return [...o.baselines, PRE_COMMIT_CONFIG, ...WORKFLOW_GLOBS, ...MAKEFILES, TOX_INI, ...NIX_HOOK_FILES, ...scan, ...(o.scan === "off" ? [] : o.scanInclude)];
   },
   run: (ctx) => audit(ctx),
 });
@@ -248,7 +258,8 @@ export const secretsBaseline = defineCheck({
 async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "indeterminate"; summary: string; findings: Finding[]; facts: Facts }> {
   const o = ctx.options;
   const findings: Finding[] = [];
-  let unreadable = false;
+  /** Something only running code could settle: an unreadable baseline, a generated hook. */
+  let undecided = false;
 
   // --- pre-commit hooks -------------------------------------------------------------------
   let hooks: HookLike[] = [];
@@ -322,7 +333,7 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
       if (why === "binary") {
         findings.push(ctx.finding("invalid-json", { path, line: 1, data: { path, reason: "it is a binary file (a NUL byte)" } }));
       } else {
-        unreadable = true;
+        undecided = true;
         const inScope = ctx.match(o.baselines, [path]).length > 0;
         findings.push(
           ctx.finding("baseline-unreadable", {
@@ -360,7 +371,7 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
       findings.push(ctx.finding("baseline-too-old", { path, line: baseline.lines.version, data: { path, version: baseline.version } }));
     }
     // SB006 / SB011 / broad allowlists
-    const staleReported = new Set<string>();
+    const stale: { key: string; what: string; line: number }[] = [];
     for (const e of baseline.entries) {
       const resolved = resolve(path, e.file);
       if (e.isSecret === true && resolved !== undefined) {
@@ -369,23 +380,26 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
         );
       }
       if (e.isSecret === false && e.type === "Private Key") {
-        findings.push(ctx.finding("broad-allowlist", { path, line: e.line, data: { path, file: e.file, marker: PRIVATE_KEY_MARKER_BY_HASH.get(e.hashedSecret) ?? `hashed_secret ${e.hashedSecret}` } }));
+        const marker = PRIVATE_KEY_MARKER_BY_HASH.get(e.hashedSecret) ?? `hashed_secret ${e.hashedSecret}`;
+        findings.push(ctx.finding("broad-allowlist", { path, line: e.line, data: { path, file: e.file, marker } }));
       }
-      if (staleReported.has(e.key)) continue;
-      let why: string | undefined;
-      if (resolved === undefined) why = "which is not in the repository";
-      else if (e.lineNumber !== null) {
+      if (stale.some((x) => x.key === e.key)) continue;
+      if (resolved === undefined) {
+        stale.push({ key: e.key, what: `${e.file} is not in the repository`, line: baseline.files.find((f) => f.key === e.key)?.line ?? e.line });
+      } else if (e.lineNumber !== null) {
         const content = ctx.read(resolved);
-        if (content !== undefined) {
-          const n = lineCount(content);
-          if (e.lineNumber > n) why = `at line ${e.lineNumber}, but the file has ${n} line${n === 1 ? "" : "s"}`;
+        const n = content === undefined ? undefined : lineCount(content);
+        if (n !== undefined && e.lineNumber > n) {
+          stale.push({ key: e.key, what: `${e.file} has no line ${e.lineNumber} (it has ${n} line${n === 1 ? "" : "s"})`, line: e.lineNumberLine ?? e.line });
         }
       }
-      if (why !== undefined) {
-        staleReported.add(e.key);
-        const keyLine = baseline.files.find((f) => f.key === e.key)?.line ?? e.line;
-        findings.push(ctx.finding("stale-result", { path, line: why.startsWith("which") ? keyLine : (e.lineNumberLine ?? e.line), data: { path, file: e.file, why } }));
-      }
+    }
+    if (stale.length <= STALE_ONE_BY_ONE) {
+      for (const x of stale) findings.push(ctx.finding("stale-result", { path, line: x.line, data: { path, what: x.what } }));
+    } else {
+      const names = stale.slice(0, 3).map((x) => x.key).join(", ");
+      const what = `${stale.length} files are gone or shorter than recorded (${names}, …)`;
+      findings.push(ctx.finding("stale-result", { path, line: (stale[0] as { line: number }).line, data: { path, what } }));
     }
     // SB007
     const unaudited = baseline.entries.filter((e) => e.isSecret === null).length;
@@ -432,9 +446,13 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
         );
       }
     }
-    // SB008
+    // SB008, unless a Nix git-hooks module (devenv, git-hooks.nix) generates the hook
     if (lb.hooks.length === 0 && lb.ciRuns.length === 0) {
-      findings.push(ctx.finding("baseline-not-wired", { path, line: 1, data: { path } }));
+      const nix = nixHookFor(ctx, path);
+      if (nix) {
+        undecided = true;
+        findings.push(ctx.finding("generated-hook", { path: nix.path, line: nix.line, data: { nix: nix.path, path } }));
+      } else findings.push(ctx.finding("baseline-not-wired", { path, line: 1, data: { path } }));
     }
   }
 
@@ -537,7 +555,7 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
   const wired = loaded.filter((l) => l.hooks.length > 0 || l.ciRuns.length > 0);
   const hasError = findings.some((f) => f.severity === "error");
   const hasWarning = findings.some((f) => f.severity === "warning" && f.messageId !== "baseline-unreadable");
-  const status = hasError ? "fail" : unreadable ? "indeterminate" : hasWarning ? "warn" : wired.length > 0 ? "pass" : "warn";
+  const status = hasError ? "fail" : hasWarning ? "warn" : undecided ? "indeterminate" : wired.length > 0 ? "pass" : "warn";
   const sorted = [...findings].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
   let summary: string;
   if (status === "pass") {
@@ -566,6 +584,23 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
     scan: { mode: o.scan, files: scanned, unbaselinedSecrets: hits.length },
   };
   return { status, summary, findings, facts };
+}
+
+/**
+ * A Nix file that declares the detect-secrets hook with this baseline (devenv's and git-hooks.nix's
+ * `hooks.detect-secrets = { entry = "detect-secrets-hook"; args = [ "--baseline" "<path>" ]; }`).
+ * Nix is not evaluated: the file must name both the hook program and the baseline path as a
+ * string, and the verdict stays indeterminate.
+ */
+function nixHookFor(ctx: Ctx, baselinePath: string): { path: string; line: number } | null {
+  for (const p of ctx.match(NIX_HOOK_FILES)) {
+    const text = ctx.read(p);
+    if (text === undefined) continue;
+    const at = text.indexOf("detect-secrets");
+    if (at === -1 || !(text.includes(`"${baselinePath}"`) || text.includes(`--baseline=${baselinePath}`))) continue;
+    return { path: p, line: text.slice(0, at).split("\n").length };
+  }
+  return null;
 }
 
 /** Why a detect-secrets hook never runs on any file, or null. */

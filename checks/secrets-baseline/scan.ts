@@ -71,7 +71,7 @@ const AWS_SECRET = /["']?(?:AWS|aws|Aws)?_?(?:SECRET|secret|Secret)_?(?:ACCESS|a
 /** detect-secrets `BasicAuthDetector`: the password between `user:` and `@`. */
 const RESERVED = String.raw`:/?#\[\]@!$&'()*+,;=`;
 const BASIC_AUTH = new RegExp(String.raw`://[^${RESERVED}\s]+:([^${RESERVED}\s]+)@`);
-const URL_PARTS = /^[a-z][a-z0-9+.-]*:\/\/([^:@/\s]*):([^@/\s]*)@([^/:?#\s]*)/i;
+const URL_PARTS = /^[a-z][a-z0-9+.-]*:\/\/([^:@/\s]*):([^@\s]*)@([^/:?#\s]*)/i;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "0.0.0.0", "::1", "[::1]", "host.docker.internal"]);
 const PLACEHOLDER_PASSWORDS = new Set([
@@ -111,7 +111,8 @@ function isPlaceholderCredential(match: string): boolean {
   const password = decodeURIComponentSafe(m[2] as string);
   const host = (m[3] as string).toLowerCase();
   if (password === "" || LOCAL_HOSTS.has(host)) return true;
-  if (/[$%{}<>]|^\*+$|^x+$/i.test(password)) return true;
+  // Templates and documentation: `${PASS}`, `{{ pass }}`, `<password>`, `\(.pw)`, `[:password]`, `%(pw)s`.
+  if (/[$%{}<>()[\]\\]|^\*+$|^x+$/i.test(password)) return true;
   return password === user || PLACEHOLDER_PASSWORDS.has(password.toLowerCase());
 }
 
@@ -177,6 +178,8 @@ export async function scanText(path: string, content: string): Promise<SecretHit
     lines ??= content.split(/\r?\n/);
     if (isAllowlistedLine(path, lines, line)) continue;
     const hashes = [...new Set([sha1(secret), sha1(match)])];
+    // The same secret twice on one line is one finding.
+    if (hits.some((h) => h.line === line && h.hashes[0] === hashes[0])) continue;
     // A private key's hashed marker is not secret; every other value is masked.
     const mask = rule === "privatekey" ? `-----${secret}-----` : maskSecret(secret, rule !== "basicauth" && rule !== "database-connection-string");
     hits.push({ path, line, rule, ruleMessageId: m.messageId, detectSecretsType: DETECT_SECRETS_TYPES[rule] ?? null, hashes, mask });

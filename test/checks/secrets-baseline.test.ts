@@ -448,6 +448,15 @@ jobs:
     expectResult(check, report, "warn", [{ messageId: "version-mismatch", path: ".pre-commit-config.yaml", line: HOOK_LINE }]);
   });
 
+  it("a devenv.nix git hook with the baseline (as in 18F/identity-idp) -> indeterminate generated-hook, not unwired", async () => {
+    const nix = `{ pkgs, ... }: {\n  git-hooks.hooks = {\n    detect-secrets = {\n      enable = true;\n      entry = "detect-secrets-hook";\n      args = [ "--baseline" ".secrets.baseline" ];\n    };\n  };\n}\n`;
+    const report = await runCheck(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, "devenv.nix": nix });
+    expectResult(check, report, "indeterminate", [{ messageId: "generated-hook", path: "devenv.nix", line: 3 }]);
+    // A Nix file naming another baseline does not count.
+    const other = await runCheck(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, "devenv.nix": nix.replace(".secrets.baseline", "x.baseline") });
+    expectResult(check, other, "warn", [{ messageId: "baseline-not-wired", path: ".secrets.baseline", line: 1 }]);
+  });
+
   it("a hook that excludes everything, or runs only manually, never scans -> warn hook-disabled", async () => {
     const excluding = YELP_HOOK.replace("exclude: package.lock.json", "exclude: .*");
     const a = await runCheck(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, ".pre-commit-config.yaml": excluding });
@@ -563,6 +572,14 @@ describe("secrets-baseline: the baseline format", () => {
     expect(report.findings[0]?.message).toContain("has 2 lines");
   });
 
+  it("more than five stale files are summed up in one finding", async () => {
+    const files = ["a", "b", "c", "d", "e", "f", "g"].map((x) => `gone/${x}.py`);
+    const text = baseline1x(Object.fromEntries(files.map((f) => [f, [result(f, { is_secret: false })]])));
+    const report = await wired(text);
+    expectResult(check, report, "warn", [{ messageId: "stale-result", path: ".secrets.baseline", line: lineOf(text, '"gone/a.py": [') }]);
+    expect(report.findings[0]?.message).toContain("7 files are gone");
+  });
+
   it("0.x Windows keys are repository paths with forward slashes", async () => {
     const text = JSON.stringify({
       exclude: { files: null, lines: null },
@@ -660,8 +677,14 @@ describe("secrets-baseline: the independent scan (SB014)", () => {
       ...base({}),
       ".github/workflows/test.yml": "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    env:\n      DATABASE_URL: postgres://postgres:postgres@localhost:5432/test\n    steps:\n      - run: pytest\n",
       "docker-compose.yml": "services:\n  db:\n    environment:\n      URL: mongodb://root:example@mongo:27017/\n",
+      "config/settings.sh.conf": 'URI="postgresql://\\(.db_username):\\(.db_password)@\\(.db_host)/db"\n# postgresql://[user[:password]@][netloc][:port][/dbname]\nX=mysql://app:${DB_PASSWORD}@db/app\n',
       ".env.test": `TOKEN=${GH_TOKEN}  # pragma: allowlist secret\n# pragma: allowlist nextline secret\nAWS_ACCESS_KEY_ID=${AWS_ID}\n# secretlint-disable-next-line\nOTHER=${GH_TOKEN}\n`,
     });
+  });
+
+  it("one secret twice on a line is one finding", async () => {
+    const report = await runCheck(check, { ...base({}), ".env": `PAIR=${AWS_ID}:${AWS_ID}\n` });
+    expectResult(check, report, "fail", [{ messageId: "unbaselined-secret", path: ".env", line: 1 }]);
   });
 
   it("files outside the likely set are not scanned unless scan: all or scanInclude", async () => {
