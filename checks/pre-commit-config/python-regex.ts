@@ -286,7 +286,7 @@ class Translator {
         this.i += 1;
         break;
       }
-      const isRangeDash = c === "-" && !first && !rangeOpen && this.p[this.i + 1] !== "]" && this.p[this.i + 1] !== undefined;
+      const isRangeDash: boolean = c === "-" && !first && !rangeOpen && this.p[this.i + 1] !== "]" && this.p[this.i + 1] !== undefined;
       if (isRangeDash && prevClass) throw new PyReError(`bad character range at position ${this.i}`);
       const closesRange = rangeOpen;
       rangeOpen = isRangeDash;
