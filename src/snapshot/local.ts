@@ -3,7 +3,7 @@ import fsp from "node:fs/promises";
 import path from "node:path";
 import { decodeFile } from "./decode.js";
 import { firstLine, runGit, type GitResult } from "./git.js";
-import { readIndexSizes } from "./git-index.js";
+import { parseLsFilesStage, readIndex, type IndexEntries } from "./git-index.js";
 import {
   DEFAULT_MAX_FILE_BYTES,
   type FileEntry,
@@ -161,18 +161,18 @@ interface RawListing {
   readonly failure?: string;
 }
 
-const GITLINK_MODE = "160000";
-const SYMLINK_MODE = "120000";
+const GITLINK_MODE = 0o160000;
+const SYMLINK_MODE = 0o120000;
 
 /**
- * The index (`ls-files --stage`: modes and blob ids), the untracked files that are not ignored
- * (`ls-files --others --exclude-standard`) and what differs from the index and HEAD (`status`),
- * from git processes started at once. Sizes come from the index's stat data for the files
- * `status` finds unchanged (it has just `lstat`ed them all), from `lstat` for the others; those
- * `lstat`s run while `status` and the untracked walk are still running.
+ * The index (paths, modes, blob ids and recorded sizes, read from the index file; from
+ * `git ls-files --stage` when the parser does not know the file's format), the untracked files
+ * that are not ignored (`git ls-files --others --exclude-standard`) and what differs from the
+ * index and HEAD (`git status`), with git processes started at once. Sizes come from the
+ * index's stat data for the files `status` finds unchanged (it has just `lstat`ed them all),
+ * from `lstat` for the others; those `lstat`s run while `status` is still running.
  */
 async function listGit(root: string, maxFileBytes: number, checkout: GitCheckout): Promise<RawListing> {
-  const stagedRun = runGit(root, ["ls-files", "-z", "--stage"]);
   const othersRun = runGit(root, ["ls-files", "-z", "--others", "--exclude-standard"]);
   const statusRun = runGit(root, [
     "--no-optional-locks",
@@ -184,30 +184,26 @@ async function listGit(root: string, maxFileBytes: number, checkout: GitCheckout
     "--",
     ".",
   ]);
-  const failed = (name: string, result: GitResult): RawListing => ({
-    files: [],
-    skipped: [],
-    notes: [],
-    failure: `${name}: ${firstLine(result.stderr) || result.spawnError || `exit ${String(result.code)}`}`,
-  });
+  const failed = async (name: string, result: GitResult): Promise<RawListing> => {
+    await Promise.all([othersRun, statusRun]);
+    const why = firstLine(result.stderr) || result.spawnError || `exit ${String(result.code)}`;
+    return { files: [], skipped: [], notes: [], failure: `${name}: ${why}` };
+  };
 
-  const indexRun = readIndexFile(root);
-
-  const staged = await stagedRun;
-  if (staged.code !== 0) {
-    await Promise.all([othersRun, statusRun, indexRun]);
-    return failed("git ls-files --stage", staged);
+  let tracked = await readIndexFile(root, checkout.prefix);
+  if (tracked === null) {
+    const staged = await runGit(root, ["ls-files", "-z", "--stage"]);
+    if (staged.code !== 0) return failed("git ls-files --stage", staged);
+    tracked = parseLsFilesStage(staged.stdout);
   }
-  const tracked = parseStage(staged.stdout);
-  const indexBytes = await indexRun;
-  const recorded = indexBytes ? readIndexSizes(indexBytes, objectIdLength(tracked, checkout.head) / 2, checkout.prefix) : null;
-  const count = tracked.paths.length;
-  // What the index does not record is lstat'ed now, while git status is still running.
+  const { paths: trackedPaths, modes, blobs, sizes } = tracked;
+  const count = trackedPaths.length;
+
+  // What the index gives no size for is lstat'ed now, while git status is still running.
   const prober = new Prober(root);
   const probes: Array<Probe | undefined> = new Array<Probe | undefined>(count);
   for (let i = 0; i < count; i++) {
-    const p = tracked.paths[i] as string;
-    if (tracked.modes[i] !== GITLINK_MODE && !recorded?.has(p)) probes[i] = prober.probe(p);
+    if (sizes[i] === -1 && modes[i] !== GITLINK_MODE) probes[i] = prober.probe(trackedPaths[i] as string);
   }
 
   const [others, status] = await Promise.all([othersRun, statusRun]);
@@ -223,24 +219,24 @@ async function listGit(root: string, maxFileBytes: number, checkout: GitCheckout
 
   // git reports a tracked file whose directory became a symlink as deleted; lstat would follow
   // that directory, so the directories of changed paths (of all paths when status failed) are checked.
-  const gone = prober.underNonDirectory(changed ? [...changed] : tracked.paths);
+  const gone = prober.underNonDirectory(changed ? [...changed] : trackedPaths);
 
   const files: FileEntry[] = [];
   const skipped: SkippedEntry[] = [];
   for (let i = 0; i < count; i++) {
-    const p = tracked.paths[i] as string;
-    const mode = tracked.modes[i];
-    const unchanged = changed !== undefined && !changed.has(p);
+    const p = trackedPaths[i] as string;
+    const mode = modes[i];
+    const unchanged = changed !== undefined && (changed.size === 0 || !changed.has(p));
     if (mode === GITLINK_MODE) {
       skipped.push({ path: p, reason: "submodule" });
     } else if (mode === SYMLINK_MODE && unchanged) {
       skipped.push({ path: p, reason: "symlink" }); // also when core.symlinks=false made it a plain file
-    } else if (!gone.has(p)) {
+    } else if (gone.size === 0 || !gone.has(p)) {
+      const blob = unchanged ? (blobs[i] ?? null) : null;
       // git status has just compared this file's lstat data with the index's and found no
       // change: the size the index records is the work-tree size.
-      const size = unchanged ? recorded?.get(p) : undefined;
-      const blob = unchanged ? (tracked.blobs[i] ?? null) : null;
-      if (size === undefined) addProbe(p, probes[i] ?? prober.probe(p), blob, maxFileBytes, true, files, skipped);
+      const size = unchanged ? (sizes[i] as number) : -1;
+      if (size === -1) addProbe(p, probes[i] ?? prober.probe(p), blob, maxFileBytes, true, files, skipped);
       else if (size > maxFileBytes) skipped.push({ path: p, reason: "too-large", size });
       else files.push({ path: p, size, blob });
     }
@@ -258,58 +254,23 @@ async function listGit(root: string, maxFileBytes: number, checkout: GitCheckout
   return { files, skipped, notes };
 }
 
-/** The bytes of the repository's index file, or null when there is none or it cannot be read. */
-async function readIndexFile(root: string): Promise<Uint8Array | null> {
-  const where = await runGit(root, ["rev-parse", "--git-path", "index"]);
-  if (where.code !== 0 || !where.stdout.endsWith("\n")) return null;
+/**
+ * The index entries under the root, read from the index file; null when they must be asked
+ * from `git ls-files` instead (an index format the parser does not know, an unknown hash).
+ */
+async function readIndexFile(root: string, prefix: string): Promise<IndexEntries | null> {
+  const where = await runGit(root, ["rev-parse", "--show-object-format", "--git-path", "index"]);
+  const lines = where.code === 0 ? where.stdout.split("\n") : [];
+  const objectIdBytes = lines[0] === "sha1" ? 20 : lines[0] === "sha256" ? 32 : 0;
+  if (objectIdBytes === 0 || lines.length !== 3 || lines[2] !== "") return null;
+  let bytes: Uint8Array;
   try {
-    return await fsp.readFile(path.resolve(root, where.stdout.slice(0, -1)));
-  } catch {
-    return null;
+    bytes = await fsp.readFile(path.resolve(root, lines[1] as string));
+  } catch (error) {
+    // No index file yet is an empty index, as git reads it.
+    return errorCode(error) === "ENOENT" ? { paths: [], modes: [], blobs: [], sizes: [] } : null;
   }
-}
-
-/** Hex digits of an object id in this repository: 40 (SHA-1) or 64 (SHA-256). */
-function objectIdLength(tracked: StagedEntries, head: string | null): number {
-  for (const blob of tracked.blobs) if (blob !== null) return blob.length;
-  return head?.length ?? 40;
-}
-
-/** The index as `ls-files --stage` prints it, one path per array slot, in index (byte) order. */
-interface StagedEntries {
-  readonly paths: string[];
-  readonly modes: string[];
-  /** Null for an unmerged path, which has several stages and no single blob. */
-  readonly blobs: Array<string | null>;
-}
-
-/** `<mode> <blob> <stage>\t<path>` NUL-terminated records; the stages of one path are adjacent. */
-export function parseStage(output: string): StagedEntries {
-  const paths: string[] = [];
-  const modes: string[] = [];
-  const blobs: Array<string | null> = [];
-  let start = 0;
-  while (start < output.length) {
-    let end = output.indexOf("\0", start);
-    if (end < 0) end = output.length;
-    const firstSpace = output.indexOf(" ", start);
-    const secondSpace = output.indexOf(" ", firstSpace + 1);
-    const tab = output.indexOf("\t", secondSpace + 1);
-    if (firstSpace > start && secondSpace > firstSpace && tab > secondSpace && tab < end) {
-      const p = output.slice(tab + 1, end);
-      const merged = output.charCodeAt(secondSpace + 1) === 48 /* "0" */ && tab === secondSpace + 2;
-      const last = paths.length - 1;
-      if (last >= 0 && paths[last] === p) {
-        blobs[last] = null; // another stage of an unmerged path
-      } else {
-        paths.push(p);
-        modes.push(output.slice(start, firstSpace));
-        blobs.push(merged ? output.slice(firstSpace + 1, secondSpace) : null);
-      }
-    }
-    start = end + 1;
-  }
-  return { paths, modes, blobs };
+  return readIndex(bytes, objectIdBytes, prefix);
 }
 
 /**

@@ -468,7 +468,7 @@ describe("comparePathBytes", () => {
       fc.property(fc.string({ unit: "binary" }), fc.string({ unit: "binary" }), (a, b) => {
         expect(Math.sign(comparePathBytes(a, b))).toBe(Math.sign(byBytes(a, b)));
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });
