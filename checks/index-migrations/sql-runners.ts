@@ -86,7 +86,7 @@ export function dirname(path: string): string {
  */
 export function classifyPath(path: string): SqlClassification {
   const name = basename(path);
-  if (/(^|[._-])(down|rollback|undo|revert)\.(sql|py|rb|js|ts|cjs|mjs)$/i.test(name) || /^U\d[\w.]*__/.test(name))
+  if (/^(down|rollback|undo)\.sql$|[._-]down\.sql$|\.(rollback|undo)\.sql$/i.test(name) || /^U\d[\w.]*__/.test(name))
     return { skip: "down", detail: "a down/rollback migration" };
   const dirs = dirname(path).split("/");
   if (dirs.some((d) => /^(down|downs|rollback|rollbacks|undo)$/i.test(d))) return { skip: "down", detail: "a down/rollback migration" };
