@@ -181,6 +181,7 @@ async function listGit(root: string, maxFileBytes: number, checkout: GitCheckout
     "-z",
     "--untracked-files=no",
     "--ignore-submodules=all",
+    "--no-renames",
     "--",
     ".",
   ]);
@@ -274,8 +275,8 @@ async function readIndexFile(root: string, prefix: string): Promise<IndexEntries
 }
 
 /**
- * `git status --porcelain=v1 -z` records, `XY <path>` (root-relative; a rename or copy is
- * followed by its source path). Any record means the work tree differs from HEAD; `changed`
+ * `git status --porcelain=v1 -z` records, `XY <path>` (root-relative; a rename or copy, were
+ * rename detection on, is followed by its source path). Any record means the work tree differs from HEAD; `changed`
  * holds the paths (relative to the snapshot root) whose work-tree contents differ from the
  * index, whose index blob id therefore does not describe them. Null on unexpected output.
  */

@@ -46,8 +46,8 @@ export async function walkDirectory(root: string): Promise<WalkResult> {
       try {
         const text = await fs.readFile(path.join(abs, ".gitignore"), "utf8");
         here = [...levels, { base, rules: ignore({ ignorecase: false }).add(text) }];
-      } catch (error) {
-        skipped.push({ path: `${base}.gitignore`, reason: "unreadable", detail: describeError(error) });
+      } catch {
+        // Vanished or unreadable since readdir: it is still listed, and reading it will say why.
       }
     }
 

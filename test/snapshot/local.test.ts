@@ -306,6 +306,22 @@ describe("openLocalSnapshot: git details", () => {
     expect(listing.files.map((f) => [f.path, f.size])).toEqual([["a.txt", 32]]);
   });
 
+  it("works in a linked worktree, whose .git is a file and whose index lives in the main repository", async () => {
+    const main = repoOf({ "a.txt": "alpha\n", "b.txt": "bravo\n" });
+    const worktree = path.join(temp("phase-gate-worktree-"), "wt");
+    git(main, "worktree", "add", "-q", "-b", "wt", worktree);
+    writeFiles(worktree, { "b.txt": "bravo, edited in the worktree\n" });
+    const snapshot = await openLocalSnapshot(worktree);
+    const listing = await snapshot.list();
+    expect(fs.statSync(path.join(worktree, ".git")).isFile()).toBe(true);
+    expect(snapshot.commit).toBe(git(main, "rev-parse", "HEAD").trim());
+    expect(listing.files).toEqual([
+      { path: "a.txt", size: 6, blob: headBlob(main, "a.txt") },
+      { path: "b.txt", size: 30, blob: null },
+    ]);
+    expect(listing.notes).toEqual([DIRTY_WORK_TREE_NOTE]);
+  });
+
   it("works in a SHA-256 repository", async () => {
     const dir = temp("phase-gate-sha256-");
     git(dir, "init", "-q", "--object-format=sha256");
