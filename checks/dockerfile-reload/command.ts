@@ -171,7 +171,7 @@ export class Evaluator {
       const name = basename(w0.text);
       const lower = name.toLowerCase();
       const f: Frame = { ...frame, env };
-      if (guard === 0 && frame.depth === 0 && frame.npmHops === 0) this.commands.push(argv.map((w) => w.text).join(" ").slice(0, 200));
+      if (guard === 0 && frame.depth === 0 && frame.npmHops === 0) this.commands.push(commandText(argv));
 
       // --- launchers that only wrap the real command
       if (["exec", "nohup", "time", "builtin", "unbuffer", "stdbuf", "ionice", "nice", "catatonit"].includes(lower)) {
@@ -459,6 +459,8 @@ export class Evaluator {
         this.add("server", "bin/dev", w0.text, w0, f, "bin/dev starts the development Procfile (foreman); start the production server (e.g. bin/rails server -e production)");
         return;
       }
+      // An option first: arguments to an ENTRYPOINT this check cannot see (compose `command: --flag`).
+      if (w0.text.startsWith("-")) return;
       const fam = familyOf(lower);
       if (fam) this.families.add(fam);
       if (this.detect(lower, argv, f)) return;
@@ -492,12 +494,17 @@ export class Evaluator {
 
   private runScriptFile(file: Word, positional: readonly Word[], frame: Frame): void {
     const resolved = this.ctx.resolveFile(file.text);
+    if (!resolved && basename(file.text) === "start-reload.sh") {
+      // The development script of the tiangolo/uvicorn-gunicorn images: uvicorn --reload.
+      this.add("flag", "uvicorn", "/start-reload.sh", file, frame, "");
+      return;
+    }
     if (!resolved || resolved.text === undefined) {
-      this.notes.push(
-        resolved
-          ? `${file.text} (${resolved.path}) was not read (${resolved.reason ?? "not in the check's script globs"}); its commands were not checked`
-          : `${file.text} was not found in the repository; assumed it runs its arguments`,
-      );
+      if (resolved) this.notes.push(`${file.text} (${resolved.path}) was not read (${resolved.reason ?? "not in the check's script globs"}); its commands were not checked`);
+      else if (positional.length > 0 || /\.(sh|bash)$/.test(file.text)) {
+        // A path that is no repository file is usually a built binary; a script name is worth saying.
+        this.notes.push(`${file.text} is not a file of the repository${positional.length > 0 ? "; assumed it runs its arguments (exec \"$@\")" : ""}`);
+      }
       // The usual entrypoint ends with `exec "$@"`: judge the arguments as the command.
       if (positional.length > 0) this.run(positional, { ...frame, depth: frame.depth + 1 });
       return;
@@ -619,7 +626,7 @@ export class Evaluator {
     }
     const pkg = unresolvable ? `it runs in another workspace (${unresolvable})` : this.ctx.packageScripts(prefix);
     if (typeof pkg === "string") {
-      if (DEV_SCRIPT_NAME.test(script.text)) this.add("unresolved-script", label, script.text, script, frame, "");
+      if (DEV_SCRIPT_NAME.test(script.text)) this.add("unresolved-script", label, script.text, script, frame, pkg);
       else this.notes.push(`${label}: ${pkg}`);
       return;
     }
@@ -857,6 +864,13 @@ export class Evaluator {
         return familyOf(name) !== undefined;
     }
   }
+}
+
+/** The command as a person reads it: `/bin/sh -c "npm start"` is shown as `npm start`. */
+function commandText(argv: readonly Word[]): string {
+  const texts = argv.map((w) => w.text);
+  const shellForm = texts.length === 3 && SHELLS.has(basename(texts[0] ?? "")) && texts[1] === "-c";
+  return (shellForm ? (texts[2] ?? "") : texts.join(" ")).replace(/\s+/g, " ").trim().slice(0, 200);
 }
 
 function extraArgs(pm: string, rest: readonly Word[]): Word[] {

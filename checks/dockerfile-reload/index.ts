@@ -35,6 +35,7 @@ import {
   type CommandSpec,
   type ImageState,
   type ParsedDockerfile,
+  type Stage,
 } from "./dockerfile.js";
 import type { Env, EnvValue, Signal, Word } from "./types.js";
 import { readWorkflow, type WorkflowBuild, type WorkflowInfo } from "./workflows.js";
@@ -332,6 +333,12 @@ class Audit {
     else this.judged.push(fact);
     if (text === undefined) return;
     const parsed = parseCompose(path, text);
+    if (!parsed.ok && /\{%|\{\{/.test(text)) {
+      // A Jinja/cookiecutter template is rendered before docker compose reads it.
+      this.notes.add(`${path}: looks like a template ({% %} or {{ }}) and does not parse as YAML (${parsed.error}); not checked`);
+      fact.reason += "; template, not checked";
+      return;
+    }
     if (!parsed.ok) {
       if (judgement !== "development") {
         this.push(
@@ -389,7 +396,7 @@ class Audit {
           }
           state = evaluateStage(df, index, build.args);
           const stage = df.stages[index];
-          targetLabel = stage && index !== df.stages.length - 1 ? stageLabel(stage) : "the final stage";
+          targetLabel = stage && index !== df.stages.length - 1 ? stageLabel(stage) : finalLabel(stage);
         }
       } else this.notes.add(`${path}: service ${service.name} builds ${build.dockerfile}, which is not in the repository`);
     }
@@ -469,10 +476,10 @@ class Audit {
       seenTargets.add(key);
       const state = evaluateStage(df, t.index, t.buildArgs);
       for (const i of state.chain) shipped.add(i);
-      const outcome = this.image(df, state, t.context, dir);
+      const outcome = this.image(df, state, t.context, dir, judgement === "development");
       commands.push(...outcome.commands);
       const stage = df.stages[t.index];
-      const label = t.index === finalIndex ? "the final stage" : stage ? stageLabel(stage) : "the final stage";
+      const label = t.index === finalIndex ? finalLabel(stage) : stage ? stageLabel(stage) : "the final stage";
       const by = t.by ? (judgement === "production" && devReason(path) ? ` (${posix.basename(path)} is built by ${t.by})` : ` (built by ${t.by})`) : "";
       for (const s of outcome.signals) {
         if (judgement === "development") {
@@ -501,29 +508,32 @@ class Audit {
       for (const stage of df.stages) {
         if (shipped.has(stage.index)) continue;
         const state = evaluateStage(df, stage.index);
-        const own = this.image(df, state, dir, dir).signals.filter((s) => s.kind === "flag" || s.kind === "server");
+        const own = this.image(df, state, dir, dir, true).signals.filter((s) => s.kind === "flag" || s.kind === "server");
         if (own.length > 0) this.unshipped.push({ path, stage: stageLabel(stage), signals: [...new Set(own.map((s) => `${describeSignal(s)} (line ${s.loc.line})`))] });
       }
     }
   }
 
   /** The effective command of an image state, evaluated; plus the notes a reader needs. */
-  private image(df: ParsedDockerfile, state: ImageState, contextDir: string, dockerfileDir: string) {
+  private image(df: ParsedDockerfile, state: ImageState, contextDir: string, dockerfileDir: string, quiet = false) {
     const argv = effectiveArgv(state);
     const run = this.runContext(state, contextDir, dockerfileDir);
+    const note = (n: string) => {
+      if (!quiet) this.notes.add(n);
+    };
     if (!argv || argv.length === 0) {
       const base = state.baseImage || "scratch";
-      this.notes.add(`${df.path}: no CMD or ENTRYPOINT; the command comes from the base image ${base}, which is not checked`);
+      note(`${df.path}: no CMD or ENTRYPOINT; the command comes from the base image ${base}, which is not checked`);
       const signals = environmentSignals(state.env, new Set(), false);
       return { signals, commands: [] as string[], usesInstruction: () => false };
     }
     const result = Evaluator.evaluate(run, argv, state.env);
-    for (const n of result.notes) this.notes.add(`${df.path}: ${n}`);
+    for (const n of result.notes) note(`${df.path}: ${n}`);
     for (const spec of [state.cmd, state.entrypoint]) {
       if (spec?.form !== "shell") continue;
       for (const name of state.argOnly) {
         if (spec.script.includes(`$${name}`) || spec.script.includes(`\${${name}`)) {
-          this.notes.add(`${df.path}:${spec.loc.line}: ${spec.keyword} uses $${name}, which is only an ARG: build args do not reach the running container, so it expands to nothing`);
+          note(`${df.path}:${spec.loc.line}: ${spec.keyword} uses $${name}, which is only an ARG: build args do not reach the running container, so it expands to nothing`);
         }
       }
     }
@@ -556,7 +566,6 @@ class Audit {
     const at = { path: s.loc.path, line: s.loc.line, ...(s.loc.endLine ? { endLine: s.loc.endLine } : {}) };
     // One finding per place and signal: the same CMD judged through several targets or services.
     const key = `signal|${s.loc.path}|${s.loc.line}|${s.server}|${s.signal}`;
-    const envKey = `signal|${s.loc.path}|${s.loc.line}|${s.signal}`;
     if (s.dependsOn && s.level === "error") {
       const id = judgement === "ambiguous" ? "ambiguous-compose" : "conditional-dev-signal";
       this.push(this.ctx.finding(id, { ...at, data: { what, where, condition: s.dependsOn, signal: s.signal } }), key);
@@ -566,7 +575,7 @@ class Audit {
       this.push(this.ctx.finding("ambiguous-compose", { ...at, data: { what, where } }), key);
       return;
     }
-    const data = { server: s.server, signal: s.signal, where, fix: s.fix, what, reason: "its package.json could not be read" };
+    const data = { server: s.server, signal: s.signal, where, fix: s.fix, what, reason: s.kind === "unresolved-script" ? s.fix : "" };
     const severity = s.level;
     const id: MessageId =
       s.kind === "flag"
@@ -581,7 +590,7 @@ class Audit {
                 ? "reload-option-ignored"
                 : "unresolved-script";
     // Environment switches (FLASK_DEBUG=1 on an ENV line) collapse across kinds: flag beats setting.
-    this.push(this.ctx.finding(id, { ...at, data, severity }), s.signal.includes("=") ? envKey : key);
+    this.push(this.ctx.finding(id, { ...at, data, severity }), key);
   }
 
   private result(dockerfileCount: number, composeCount: number) {
@@ -594,9 +603,10 @@ class Audit {
     let summary: string;
     const first = errors[0] ?? warnings[0];
     if (first) {
-      const files = new Set((errors.length > 0 ? errors : warnings).map((f) => f.path));
-      const more = findings.length > 1 ? ` (+${findings.length - 1} more)` : "";
-      summary = `${files.size} production file${files.size === 1 ? "" : "s"}: ${first.message} (${first.path ?? ""}${first.line ? `:${first.line}` : ""})${more}`;
+      const rest = findings.filter((f) => f !== first && f.severity !== "notice");
+      const files = new Set(rest.map((f) => f.path));
+      const more = rest.length > 0 ? ` and ${rest.length} more finding${rest.length === 1 ? "" : "s"} in ${files.size} file${files.size === 1 ? "" : "s"}` : "";
+      summary = `${first.message} (${first.path ?? ""}${first.line ? `:${first.line}` : ""})${more}`;
     } else {
       summary = `no development server or flag in ${prodFiles} production file${prodFiles === 1 ? "" : "s"} (${dockerfileCount} Dockerfile${dockerfileCount === 1 ? "" : "s"}, ${composeCount} compose file${composeCount === 1 ? "" : "s"} in the repository)${skippedNote}`;
     }
@@ -610,6 +620,11 @@ class Audit {
     };
     return { status, summary, findings, facts };
   }
+}
+
+/** "the final stage", naming it when its name says development (`FROM builder AS dev-envs`): the default build ships it. */
+function finalLabel(stage: Stage | undefined): string {
+  return stage?.displayName && devReason(stage.displayName) ? `the final stage '${stage.displayName}'` : "the final stage";
 }
 
 function via(s: Signal): string {

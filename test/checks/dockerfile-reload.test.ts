@@ -14,6 +14,7 @@ describe("dockerfile-reload: spec §4.7 test cases", () => {
   it("1. exec-form CMD with --reload fails on the CMD line", async () => {
     const r = await run({ Dockerfile: 'FROM python:3.12-slim\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--reload"]\n' });
     expectResult(check, r, "fail", [{ messageId: "dev-server-flag", path: "Dockerfile", line: 2 }]);
+    expect(r.summary).toBe("uvicorn is started with --reload in the final stage (Dockerfile:2)");
     expect(r.findings[0]?.message).toBe("uvicorn is started with --reload in the final stage");
     expect(r.findings[0]?.help).toBe("Drop --reload; keep it in Dockerfile.dev or a compose override");
     expect(r.findings[0]?.severity).toBe("error");
@@ -150,6 +151,16 @@ describe("dockerfile-reload: traps of spec §4.6", () => {
   it("uv run is unwrapped", async () => {
     const r = await run({ Dockerfile: 'FROM python:3.12\nCMD ["uv", "run", "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "5000", "--reload"]\n' });
     expectResult(check, r, "fail", [{ messageId: "dev-server-flag", path: "Dockerfile", line: 2 }]);
+  });
+
+  it("FROM ${BASE} with a global ARG names an earlier stage", async () => {
+    const r = await run({ Dockerfile: 'ARG BASE=dev\nFROM python AS dev\nCMD ["flask", "run"]\nFROM ${BASE} AS final\nRUN true\n' });
+    expectResult(check, r, "fail", [{ messageId: "dev-server", path: "Dockerfile", line: 3 }]);
+  });
+
+  it("tiangolo's /start-reload.sh (not in the repository) is uvicorn --reload", async () => {
+    const r = await run({ Dockerfile: 'FROM tiangolo/uvicorn-gunicorn-fastapi:python3.11\nCOPY ./app /app\nCMD ["/start-reload.sh"]\n' });
+    expectResult(check, r, "fail", [{ messageId: "dev-server-flag", path: "Dockerfile", line: 3 }]);
   });
 
   it("ONBUILD CMD is not the container command", async () => {
@@ -404,6 +415,7 @@ describe("dockerfile-reload: npm, yarn and pnpm scripts", () => {
   it("a dev-looking script without a package.json only warns", async () => {
     const r = await run({ Dockerfile: 'FROM node:20\nCMD ["npm", "run", "dev"]\n' });
     expectResult(check, r, "warn", [{ messageId: "unresolved-script", path: "Dockerfile", line: 2 }]);
+    expect(r.findings[0]?.message).toBe("npm run dev in the final stage looks like a development script, and no package.json was found in the build context");
     await expectPass(check, { Dockerfile: 'FROM node:20\nCMD ["npm", "run", "start:prod"]\n' });
   });
 
