@@ -5,7 +5,7 @@
  * and tox themselves split them) and every command goes through the same shell reader.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type YAMLMap } from "yaml";
-import { findRuns, type AlternativeTool, type DetectSecretsRun } from "./commands.js";
+import { findRuns, SCANNER_WORDS, type AlternativeTool, type DetectSecretsRun } from "./commands.js";
 
 export interface CiRun extends DetectSecretsRun {
   readonly path: string;
@@ -56,6 +56,8 @@ function scriptLine(node: YamlNode, lc: LineCounter, contentLine: number): numbe
 }
 
 export function scanWorkflow(path: string, text: string, into: CiScan): void {
+  // A workflow that names no scanner (nor a scanner's action) has nothing to say: skip the YAML parse.
+  if (!SCANNER_WORDS.test(text) && !/gitguardian/i.test(text)) return;
   const lc = new LineCounter();
   let doc;
   try {
@@ -114,15 +116,17 @@ function logicalLines(text: string): { text: string; line: number }[] {
 
 /** Recipe lines of a Makefile (tab-indented), each a command for the shell; `-` ignores errors. */
 export function scanMakefile(path: string, text: string, into: CiScan): void {
+  if (!SCANNER_WORDS.test(text)) return;
+  // `DETECT_SECRETS_SPEC ?= git+https://github.com/ibm/detect-secrets.git@…` names the fork outside any recipe.
+  if (IBM_FORK.test(text)) into.installsIbmFork = true;
   for (const { text: lineText, line } of logicalLines(text)) {
-    if (!lineText.startsWith("\t")) continue;
+    if (!lineText.startsWith("\t") || !SCANNER_WORDS.test(lineText)) continue;
     let cmd = lineText.slice(1).trimStart();
     let ignores = false;
     while (/^[@+-]/.test(cmd)) {
       if (cmd.startsWith("-")) ignores = true;
       cmd = cmd.slice(1).trimStart();
     }
-    if (IBM_FORK.test(cmd)) into.installsIbmFork = true;
     const found = findRuns(cmd.replace(/\$\$/g, "$"));
     for (const r of found.detectSecrets) into.runs.push({ ...r, path, fileLine: line, errorsIgnored: ignores });
     for (const a of found.alternatives) into.alternatives.push({ tool: a.tool, path, line, how: `${a.tool} in a make recipe` });

@@ -42,6 +42,11 @@ export function baselineArgument(args: readonly string[]): string | undefined {
   return found;
 }
 
+function updateArgument(args: readonly string[]): string | undefined {
+  const k = args.lastIndexOf("--update");
+  return k === -1 ? undefined : args[k + 1];
+}
+
 /** A relative path as git lists it: `./x` → `x`, backslashes → slashes, no trailing slash. */
 export function normalizeRepoPath(p: string): string {
   let s = p.replace(/\\/g, "/");
@@ -66,10 +71,14 @@ const ALTERNATIVE_PROGRAMS: Readonly<Record<string, AlternativeTool>> = {
   ggshield: "ggshield",
 };
 
+/** Text that may name a secret scanner: scripts without it are not tokenized at all. */
+export const SCANNER_WORDS = /detect-secrets|detect_secrets|gitleaks|trufflehog|ggshield|secretlint/i;
+
 /** Finds detect-secrets and alternative-scanner runs in a shell script. */
 export function findRuns(script: string, depth = 0): { detectSecrets: DetectSecretsRun[]; alternatives: ToolRun[] } {
   const detectSecrets: DetectSecretsRun[] = [];
   const alternatives: ToolRun[] = [];
+  if (!SCANNER_WORDS.test(script)) return { detectSecrets, alternatives };
   for (const cmd of simpleCommands(script)) {
     const un = unwrapCommand(cmd.words);
     if (!un) continue;
@@ -95,7 +104,7 @@ export function findRuns(script: string, depth = 0): { detectSecrets: DetectSecr
     let subcommand: string | null = null;
     for (let k = 0; k < args.length; k++) {
       const a = args[k] as string;
-      if (a === "--baseline") {
+      if (a === "--baseline" || a === "--update") {
         k++;
         continue;
       }
@@ -106,7 +115,8 @@ export function findRuns(script: string, depth = 0): { detectSecrets: DetectSecr
     detectSecrets.push({
       program: un.program,
       subcommand,
-      baseline: baselineArgument(args) ?? null,
+      // 0.x and the IBM fork write `scan --update X` for what 1.x writes `scan --baseline X`.
+      baseline: baselineArgument(args) ?? updateArgument(args) ?? null,
       positionals,
       failOnFlags: args.filter((a) => a.startsWith("--fail-on-")),
       masked: cmd.next === "||" && isMaskingAlternative(cmd.orElse),

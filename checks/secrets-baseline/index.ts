@@ -364,6 +364,7 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
     return dirOf(baselinePath) !== "" && ctx.exists(rel) ? rel : undefined;
   };
   const scanExcludes: RegExp[] = [];
+  const lineCounts = new Map<string, number | undefined>();
   for (const lb of loaded) {
     const { path, baseline } = lb;
     const v = baseline.parsedVersion;
@@ -387,8 +388,12 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
       if (resolved === undefined) {
         stale.push({ key: e.key, what: `${e.file} is not in the repository`, line: baseline.files.find((f) => f.key === e.key)?.line ?? e.line });
       } else if (e.lineNumber !== null) {
-        const content = ctx.read(resolved);
-        const n = content === undefined ? undefined : lineCount(content);
+        let n = lineCounts.get(resolved);
+        if (n === undefined && !lineCounts.has(resolved)) {
+          const content = ctx.read(resolved);
+          n = content === undefined ? undefined : lineCount(content);
+          lineCounts.set(resolved, n);
+        }
         if (n !== undefined && e.lineNumber > n) {
           stale.push({ key: e.key, what: `${e.file} has no line ${e.lineNumber} (it has ${n} line${n === 1 ? "" : "s"})`, line: e.lineNumberLine ?? e.line });
         }
@@ -596,8 +601,10 @@ function nixHookFor(ctx: Ctx, baselinePath: string): { path: string; line: numbe
   for (const p of ctx.match(NIX_HOOK_FILES)) {
     const text = ctx.read(p);
     if (text === undefined) continue;
-    const at = text.indexOf("detect-secrets");
-    if (at === -1 || !(text.includes(`"${baselinePath}"`) || text.includes(`--baseline=${baselinePath}`))) continue;
+    if (!text.includes("detect-secrets")) continue;
+    const quoted = text.indexOf(`"${baselinePath}"`);
+    const at = quoted !== -1 ? quoted : text.indexOf(`--baseline=${baselinePath}`);
+    if (at === -1) continue;
     return { path: p, line: text.slice(0, at).split("\n").length };
   }
   return null;

@@ -162,6 +162,8 @@ export function shlexSplit(text: string): string[] {
 }
 
 const PY_WRAPPERS: readonly (readonly string[])[] = [
+  ["uv", "tool", "run"],
+  ["tool", "run"],
   ["poetry", "run"],
   ["uv", "run"],
   ["pipenv", "run"],
@@ -178,6 +180,10 @@ const PY_WRAPPERS: readonly (readonly string[])[] = [
 ];
 
 const XARGS_WITH_VALUE = new Set(["-I", "-i", "-n", "-L", "-l", "-P", "-d", "-E", "-e", "-s", "-a"]);
+/** Options of uv/uvx/pipx/poetry that take a value (`--from git+https://…`). */
+const WRAPPER_WITH_VALUE = new Set(["--from", "--with", "--python", "-p", "--spec", "--directory", "--project", "-C"]);
+/** A make or shell variable standing for an interpreter or a runner: `$(UV_BIN) tool run …`, `${PYTHON} -m …`. */
+const VARIABLE = /^\$(?:\([A-Za-z_][A-Za-z0-9_]*\)|\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)$/;
 
 function basename(word: string): string {
   const slash = word.lastIndexOf("/");
@@ -210,11 +216,17 @@ export function unwrapCommand(words: readonly ShellWord[]): { program: string; a
       }
       continue;
     }
+    if (VARIABLE.test(w) && ["tool", "run", "exec"].includes(words[k + 1]?.text ?? "")) {
+      k++;
+      continue;
+    }
     const wrapper = PY_WRAPPERS.find((wr) => wr.every((part, j) => words[k + j]?.text === part));
     if (wrapper) {
       k += wrapper.length;
-      // `uv run --with x` and friends: skip options of the wrapper.
-      while (k < words.length && (words[k] as ShellWord).text.startsWith("-")) k++;
+      // `uv run --with x`, `uv tool run --from spec` and friends: skip options of the wrapper.
+      while (k < words.length && (words[k] as ShellWord).text.startsWith("-")) {
+        k += WRAPPER_WITH_VALUE.has((words[k] as ShellWord).text) ? 2 : 1;
+      }
       continue;
     }
     break;
@@ -222,7 +234,7 @@ export function unwrapCommand(words: readonly ShellWord[]): { program: string; a
   const first = words[k];
   if (!first) return null;
   const name = basename(first.text);
-  if (/^python(?:[0-9.]*)?$/.test(name) && words[k + 1]?.text === "-m" && words[k + 2]) {
+  if ((/^python(?:[0-9.]*)?$/.test(name) || VARIABLE.test(first.text)) && words[k + 1]?.text === "-m" && words[k + 2]) {
     const mod = (words[k + 2] as ShellWord).text;
     const program =
       mod === "detect_secrets.pre_commit_hook" ? "detect-secrets-hook" : mod === "detect_secrets" || mod === "detect_secrets.main" ? "detect-secrets" : mod;

@@ -440,6 +440,27 @@ jobs:
     expectResult(check, report, "warn", [{ messageId: "ci-failure-ignored", path: "tox.ini", line: 6 }]);
   });
 
+  it("a Makefile running the IBM fork through `$(UV_BIN) tool run --from …` wires the baseline and allows --fail-on flags", async () => {
+    const makefile = [
+      "DETECT_SECRETS_SPEC ?= git+https://github.com/ibm/detect-secrets.git@0123456789abcdef0123456789abcdef01234567",
+      "",
+      "detect-secrets-hook:",
+      "\t@git ls-files -z | xargs -0 $(UV_BIN) tool run --from '$(DETECT_SECRETS_SPEC)' detect-secrets-hook \\",
+      "\t\t--baseline .secrets.baseline \\",
+      "\t\t--fail-on-unaudited",
+      "",
+      "audit:",
+      "\t@$(UV_BIN) tool run --from '$(DETECT_SECRETS_SPEC)' detect-secrets audit --report --fail-on-unaudited .secrets.baseline",
+      "",
+    ].join("\n");
+    await expectPass(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, Makefile: makefile });
+  });
+
+  it("`detect-secrets scan --update X` (0.x, IBM) names the baseline like --baseline", async () => {
+    const workflow = "on: push\njobs:\n  s:\n    runs-on: ubuntu-latest\n    steps:\n      - run: python -m detect_secrets scan --update .secrets.baseline\n";
+    await expectPass(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, ".github/workflows/s.yml": workflow });
+  });
+
   it("the hook rev matches the baseline version after stripping v; a SHA rev is not compared", async () => {
     const config = YELP_HOOK.replace("rev: v1.5.0", "rev: 5e141933554a0b74e7341841f318be21e895339c");
     await expectPass(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, ".pre-commit-config.yaml": config });
@@ -451,7 +472,7 @@ jobs:
   it("a devenv.nix git hook with the baseline (as in 18F/identity-idp) -> indeterminate generated-hook, not unwired", async () => {
     const nix = `{ pkgs, ... }: {\n  git-hooks.hooks = {\n    detect-secrets = {\n      enable = true;\n      entry = "detect-secrets-hook";\n      args = [ "--baseline" ".secrets.baseline" ];\n    };\n  };\n}\n`;
     const report = await runCheck(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, "devenv.nix": nix });
-    expectResult(check, report, "indeterminate", [{ messageId: "generated-hook", path: "devenv.nix", line: 3 }]);
+    expectResult(check, report, "indeterminate", [{ messageId: "generated-hook", path: "devenv.nix", line: 6 }]);
     // A Nix file naming another baseline does not count.
     const other = await runCheck(check, { ".secrets.baseline": audited, "settings.py": SETTINGS_PY, "devenv.nix": nix.replace(".secrets.baseline", "x.baseline") });
     expectResult(check, other, "warn", [{ messageId: "baseline-not-wired", path: ".secrets.baseline", line: 1 }]);
