@@ -765,7 +765,7 @@ function expandWord(
     });
   }
   // A word made only of quoted-empty parts is still one (empty) field.
-  const quotedEmpty = parts.length > 0 && parts.every((p) => (p.k === "lit" && p.q) || (p.k === "param" && p.q));
+  const quotedEmpty = parts.length > 0 && parts.every((p) => (p.k === "lit" && p.q) || (p.k === "param" && p.q && p.name !== "@"));
   if (cur === null && quotedEmpty && fields.length === 0) cur = { text: "" };
   breakField();
   return fields.map((f) => ({

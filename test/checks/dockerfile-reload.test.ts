@@ -499,6 +499,27 @@ describe("dockerfile-reload: which files count", () => {
     expect(r.findings[0]?.message).toBe("uvicorn is started with --reload in stage 'app' (built by .github/workflows/release.yml)");
   });
 
+  it("a workflow's working-directory and docker compose -f name the production files", async () => {
+    const r = await run({
+      "services/api/Dockerfile.local": 'FROM python\nCMD ["uvicorn", "app:app", "--reload"]\n',
+      "docker-compose.yml": "services:\n  web:\n    image: app\n    command: uvicorn app:app --reload\n",
+      ".github/workflows/cd.yml":
+        "on: push\njobs:\n  release:\n    runs-on: ubuntu-latest\n    defaults:\n      run:\n        working-directory: services/api\n    steps:\n      - run: docker buildx build --push -f Dockerfile.local -t r/app .\n      - run: docker compose -f ../../docker-compose.yml up -d\n        working-directory: services/api\n",
+    });
+    expectResult(check, r, "fail", [
+      { messageId: "dev-server-flag", path: "docker-compose.yml", line: 4 },
+      { messageId: "dev-server-flag", path: "services/api/Dockerfile.local", line: 2 },
+    ]);
+  });
+
+  it("compose build.args set an ARG for that build (deterministic: fail, not warn)", async () => {
+    const r = await run({
+      Dockerfile: 'FROM python\nARG RELOAD=\nENV UVICORN_RELOAD=$RELOAD\nCMD ["uvicorn", "app:app"]\n',
+      "docker-compose.prod.yml": "services:\n  web:\n    build:\n      context: .\n      args:\n        RELOAD: \"true\"\n",
+    });
+    expectResult(check, r, "fail", [{ messageId: "dev-server-flag", path: "Dockerfile", line: 3 }]);
+  });
+
   it("a production compose build.target: development ships the dev stage", async () => {
     const r = await run({
       Dockerfile: 'FROM node:20 AS development\nCMD ["nodemon", "index.js"]\nFROM node:20 AS production\nCMD ["node", "index.js"]\n',
