@@ -42,7 +42,8 @@ const FILES = [
   ".gitlab-ci.yml",
   "**/{Makefile,makefile,GNUmakefile}",
   "*.sh",
-  "{scripts,script,ci,.ci,bin,tools,build,dev,hack,.github}/**/*.sh",
+  "**/{scripts,script,ci,.ci,bin,tools,hack}/*.sh",
+  ".github/**/*.sh",
 ];
 
 const MANIFEST = /(^|\/)(package\.json|pyproject\.toml|setup\.py|setup\.cfg|Cargo\.toml|pom\.xml|build\.gradle(\.kts)?|go\.mod|Gemfile|composer\.json|[^/]+\.csproj|mix\.exs|Package\.swift)$/;
@@ -80,12 +81,12 @@ export const coverageThreshold = defineCheck({
       severity: "warning",
     },
     "gate-neutralised": {
-      message: "{{gate}} ({{source}}) does not fail CI: {{why}}.",
+      message: "{{gate}} does not fail CI: {{why}}.",
       help: "Let the coverage step fail the build: remove what swallows its exit status.",
       severity: "error",
     },
     "coverage-not-collected": {
-      message: "{{gate}} ({{source}}) is never checked here: {{why}}.",
+      message: "{{gate}} is never checked here: {{why}}.",
       help: "Collect coverage in this run (e.g. `pytest --cov`, `jest --coverage`, `vitest run --coverage`, `nyc --check-coverage`).",
       severity: "error",
     },

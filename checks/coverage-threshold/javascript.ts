@@ -207,7 +207,7 @@ function jestDeadProjects(repo: Repo, cfg: JestConfig): void {
     const t = getPath(item, ["coverageThreshold"]);
     if (t && t.kind !== "unknown" && t.kind !== "nullish") {
       const line = item.kind === "object" ? (item.props.get("coverageThreshold")?.line ?? t.line) : t.line;
-      repo.report({ kind: "dead", where: { path: cfg.path, line }, what: "coverageThreshold in projects[]", why: "Jest reads coverageThreshold from the global config only, not from a project" });
+      repo.report({ kind: "ignored", where: { path: cfg.path, line }, what: "coverageThreshold in projects[]", why: "Jest reads coverageThreshold from the global config only, not from a project" });
     }
   }
 }

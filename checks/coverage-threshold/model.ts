@@ -52,6 +52,8 @@ export type Problem =
   | { readonly kind: "broken"; readonly where: Where; readonly what: string; readonly why: string }
   /** A setting the tool never reads (CV004). */
   | { readonly kind: "dead"; readonly where: Where; readonly what: string; readonly why: string }
+  /** A setting the tool ignores, which weakens nothing else (e.g. Jest's coverageThreshold in projects[]): a warning. */
+  | { readonly kind: "ignored"; readonly where: Where; readonly what: string; readonly why: string }
   /** A setting hidden by another file the tool reads first (CV004). */
   | { readonly kind: "shadowed"; readonly where: Where; readonly what: string; readonly by: Where; readonly why: string }
   /** A file phase-gate could not parse (not a coverage config; the tool may still run). */

@@ -348,7 +348,7 @@ class Evaluator {
           if (v.opaque) markAll(v.opaque);
           for (const [k, inner] of v.props) props.set(k, inner);
         } else if (v.kind === "nullish") continue;
-        else markAll(v.kind === "unknown" ? v : this.unknown("a spread of a non-object", at));
+        else markAll(this.unknown(`the spread ...${describeNode(p.argument)} may override it (${v.kind === "unknown" ? v.why : "not an object"})`, at));
         continue;
       }
       let key: string | null = null;

@@ -56,7 +56,7 @@ function at(w: Where): string {
 }
 
 function describeGate(g: Gate): string {
-  return `${g.setting} (${g.tool})`;
+  return `${g.tool} ${g.setting}`;
 }
 
 export function judge(input: { inventory: readonly Gate[]; runs: readonly RunOutcome[]; externals: readonly External[]; problems: readonly Problem[]; options: Options }): Judged {
@@ -93,11 +93,13 @@ export function judge(input: { inventory: readonly Gate[]; runs: readonly RunOut
   for (const p of input.problems) {
     if (p.kind === "broken") findings.push({ id: "broken-config", where: p.where, data: { what: p.what, why: p.why } });
     else if (p.kind === "dead") findings.push({ id: "dead-config", where: p.where, data: { what: p.what, why: p.why } });
+    else if (p.kind === "ignored") findings.push({ id: "dead-config", where: p.where, data: { what: p.what, why: p.why }, severity: "warning" });
     else if (p.kind === "shadowed") findings.push({ id: "shadowed-config", where: p.where, data: { what: p.what, why: p.why, by: p.by.path } });
     else if (p.kind === "unparsable") findings.push({ id: "unparsable-file", where: p.where, data: { why: p.why } });
     else findings.push({ id: "unreadable-file", where: { path: p.path, line: 1 }, data: { path: p.path, why: p.why } });
   }
   const hasDeadOrShadowed = input.problems.some((p) => p.kind === "dead" || p.kind === "shadowed");
+  const ignored = input.problems.filter((p) => p.kind === "ignored");
 
   if (broken.length === 0 && best !== null && (best.value ?? 0) >= min) {
     const e = enforced.find((x) => x.gate === best);
@@ -107,15 +109,25 @@ export function judge(input: { inventory: readonly Gate[]; runs: readonly RunOut
 
   // Everything else is reported.
   const neutralised = all.filter((e) => e.state.kind === "neutralised" || e.state.kind === "disabled");
+  // One finding per place and reason, naming every gate it switches off.
+  const groups = new Map<string, { id: MessageId; where: Where; why: string; gates: Gate[] }>();
   for (const e of neutralised) {
     const s = e.state;
-    if (s.kind === "neutralised") {
-      findings.push({ id: "gate-neutralised", where: s.by.where, data: { gate: describeGate(e.gate), source: at(e.gate.where), why: s.by.reason } });
-    } else if (s.kind === "disabled" && s.how === "not-collected") {
-      findings.push({ id: "coverage-not-collected", where: s.run.command, data: { gate: describeGate(e.gate), source: at(e.gate.where), why: s.why } });
-    } else if (s.kind === "disabled") {
-      findings.push({ id: "gate-neutralised", where: s.run.command, data: { gate: describeGate(e.gate), source: at(e.gate.where), why: s.why } });
-    }
+    const g =
+      s.kind === "neutralised"
+        ? { id: "gate-neutralised" as const, where: s.by.where, why: s.by.reason }
+        : s.kind === "disabled"
+          ? { id: s.how === "not-collected" ? ("coverage-not-collected" as const) : ("gate-neutralised" as const), where: s.run.command, why: s.why }
+          : null;
+    if (!g) continue;
+    const key = `${g.id}|${at(g.where)}|${g.why}`;
+    const group = groups.get(key) ?? { ...g, gates: [] };
+    group.gates.push(e.gate);
+    groups.set(key, group);
+  }
+  for (const group of groups.values()) {
+    const names = group.gates.map((g) => `${describeGate(g)} (${at(g.where)})`);
+    findings.push({ id: group.id, where: group.where, data: { gate: names.join(", "), why: group.why } });
   }
   const enforcedDynamic = enforced.filter((e) => usable(e.gate) && e.gate.value === null);
   for (const e of enforcedDynamic) findings.push({ id: "dynamic-threshold", where: e.gate.where, data: { gate: describeGate(e.gate), why: e.gate.dynamic ?? "it is set at run time" } });
@@ -208,13 +220,14 @@ export function judge(input: { inventory: readonly Gate[]; runs: readonly RunOut
     summary = `coverage may be gated on a server (${x ? at(x.where) : "?"}), which phase-gate cannot see`;
   } else {
     const partial = all.filter((e) => !usable(e.gate) && (e.state.kind === "enforced" || e.state.kind === "unlinked"));
-    if (partial.length > 0) {
+    if (partial.length > 0 || ignored.length > 0) {
       status = "warn";
       for (const e of partial) {
         if (e.gate.count) findings.push({ id: "count-threshold", where: e.gate.where, data: { gate: describeGate(e.gate), value: e.gate.value ?? "?" } });
         else findings.push({ id: "partial-gate", where: e.gate.where, data: { gate: describeGate(e.gate), why: e.gate.scope === "glob" ? "it applies only to some files" : `it measures ${e.gate.metric}, not lines or statements` } });
       }
-      summary = `only partial coverage gates were found (${describeGate(partial[0]?.gate as Gate)})`;
+      const first = partial[0]?.gate;
+      summary = first ? `only partial coverage gates were found (${describeGate(first)}, ${at(first.where)})` : `only ignored coverage settings were found (${ignored[0] ? at(ignored[0].where) : "?"})`;
     } else {
       status = "fail";
       findings.push({ id: "no-gate", data: { min: pct(min) } });
