@@ -1,0 +1,165 @@
+/**
+ * `npm run bench`: audits generated repositories in fresh processes and reports the median audit
+ * time, the median wall time of the whole command (Node start-up included) and the peak RSS over
+ * several runs, then writes bench/results.json and prints a table. Not part of `npm test`.
+ *
+ *   npm run bench                      # every scenario, 5 runs each
+ *   npm run bench -- --runs 9 --only core
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { SCENARIOS, type Scenario } from "./scenarios.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url)); // lib/bench
+const projectRoot = path.resolve(here, "..", "..");
+const auditOnce = path.join(here, "audit-once.js");
+
+interface Sample {
+  auditMs: number;
+  wallMs: number;
+  maxRssKiB: number;
+  exitCode: number;
+  phases: unknown;
+}
+
+interface ScenarioResult {
+  name: string;
+  description: string;
+  files: number;
+  relevant: number;
+  runs: number;
+  medianAuditMs: number;
+  medianWallMs: number;
+  medianMaxRssMiB: number;
+  maxMaxRssMiB: number;
+  target?: string;
+  verdicts: unknown;
+  comparison?: { name: string; medianWallMs: number; runs: number; note: string };
+}
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+
+function measure(dir: string, configPath: string | undefined): Sample {
+  const args = [auditOnce, dir, ...(configPath ? ["--config", configPath] : [])];
+  const started = performance.now();
+  const child = spawnSync(process.execPath, args, { cwd: projectRoot, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  if (child.status !== 0) throw new Error(`audit-once failed (${child.status}): ${child.stderr}`);
+  const line = child.stdout.trim().split("\n").pop() ?? "{}";
+  return { ...(JSON.parse(line) as Omit<Sample, "wallMs">), wallMs };
+}
+
+async function runScenario(scenario: Scenario, runs: number, cacheRoot: string): Promise<ScenarioResult> {
+  const dir = path.join(cacheRoot, scenario.name);
+  const stamp = path.join(cacheRoot, `${scenario.name}.ready`);
+  if (!fs.existsSync(stamp) || fs.readFileSync(stamp, "utf8") !== scenario.version) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    process.stderr.write(`generating ${scenario.name} in ${dir} ...\n`);
+    await scenario.generate(dir);
+    fs.writeFileSync(stamp, scenario.version);
+  }
+  const config = scenario.checklist ? path.join(cacheRoot, `${scenario.name}.phase-gate.yml`) : undefined;
+  if (config && scenario.checklist) fs.writeFileSync(config, scenario.checklist);
+
+  measure(dir, config); // warm the page cache; not counted
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) samples.push(measure(dir, config));
+  const first = samples[0];
+  const result: ScenarioResult = {
+    name: scenario.name,
+    description: scenario.description,
+    files: scenario.files,
+    relevant: scenario.relevant,
+    runs,
+    medianAuditMs: round(median(samples.map((s) => s.auditMs))),
+    medianWallMs: round(median(samples.map((s) => s.wallMs))),
+    medianMaxRssMiB: round(median(samples.map((s) => s.maxRssKiB / 1024))),
+    maxMaxRssMiB: round(Math.max(...samples.map((s) => s.maxRssKiB / 1024))),
+    verdicts: first?.phases ?? null,
+    ...(scenario.target ? { target: scenario.target } : {}),
+  };
+  if (scenario.compare) {
+    const times: number[] = [];
+    scenario.compare.run(dir); // warm
+    for (let i = 0; i < runs; i++) {
+      const t = performance.now();
+      scenario.compare.run(dir);
+      times.push(performance.now() - t);
+    }
+    result.comparison = { name: scenario.compare.name, medianWallMs: round(median(times)), runs, note: scenario.compare.note };
+  }
+  return result;
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+function machine() {
+  let git = "unknown";
+  try {
+    git = execFileSync("git", ["--version"], { encoding: "utf8" }).trim();
+  } catch {
+    // no git: the scenarios will fail to generate anyway
+  }
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    cpus: `${os.cpus().length} x ${os.cpus()[0]?.model ?? "unknown"}`,
+    memoryGiB: round(os.totalmem() / 2 ** 30),
+    loadAverage: os.loadavg().map(round),
+    git,
+  };
+}
+
+async function mainBench(): Promise<void> {
+  const { values } = parseArgs({
+    options: { runs: { type: "string", default: "5" }, only: { type: "string", multiple: true }, cache: { type: "string" } },
+  });
+  const runs = Math.max(1, Number.parseInt(String(values.runs), 10) || 5);
+  const only = values.only as string[] | undefined;
+  const cacheRoot = values.cache ?? path.join(os.tmpdir(), "phase-gate-bench");
+  fs.mkdirSync(cacheRoot, { recursive: true });
+  const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || only.includes(s.group));
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of scenarios) {
+    process.stderr.write(`running ${scenario.name} (${runs} runs) ...\n`);
+    results.push(await runScenario(scenario, runs, cacheRoot));
+  }
+  const out = { date: new Date().toISOString(), machine: machine(), results };
+  const file = path.join(projectRoot, "bench", "results.json");
+  fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+
+  const rows = results.map((r) => [
+    r.name,
+    String(r.files),
+    String(r.relevant),
+    `${r.medianAuditMs} ms`,
+    `${r.medianWallMs} ms`,
+    `${r.medianMaxRssMiB} MiB`,
+    r.target ?? "",
+  ]);
+  const header = ["scenario", "files", "relevant", "audit (median)", "command (median)", "peak RSS (median)", "target"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
+  console.log(`machine: ${out.machine.cpus}, ${out.machine.memoryGiB} GiB, Node ${out.machine.node}, load ${out.machine.loadAverage.join(" ")}`);
+  console.log(`runs per scenario: ${runs} (medians; one warm-up run not counted)\n`);
+  console.log(line(header));
+  console.log(line(widths.map((w) => "-".repeat(w))));
+  for (const row of rows) console.log(line(row));
+  for (const r of results) {
+    if (r.comparison) {
+      console.log(`\n${r.name}: ${r.comparison.name} on the same files: ${r.comparison.medianWallMs} ms (median of ${r.comparison.runs}); ${r.comparison.note}`);
+    }
+  }
+  console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+}
+
+await mainBench();
