@@ -25,7 +25,7 @@ const stderr = new Sink(true);
 const started = performance.now();
 const exitCode = await main(["audit", ...args, "--format", "json"], { stdout, stderr, cwd: process.cwd(), env: {} });
 const auditMs = performance.now() - started;
-let phases: unknown = null;
+let phases: unknown;
 try {
   const report = JSON.parse(stdout.text) as { phases: { id: string; checks: { id: string; status: string }[] }[] };
   phases = report.phases.map((p) => ({ id: p.id, checks: p.checks.map((c) => `${c.id}:${c.status}`) }));
