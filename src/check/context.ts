@@ -37,6 +37,8 @@ export function buildFinding(
   return finding;
 }
 
+const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** The file state one audit read, shared by every check's context. */
 export interface FileStore {
   readonly allPaths: readonly string[];
@@ -53,7 +55,8 @@ export function createCheckContext<Options, MessageId extends string>(args: {
 }): CheckContext<Options, MessageId> {
   const { store } = args;
   const inScope = globMatcher(args.patterns);
-  const paths = store.allPaths.filter((p) => inScope(p) && store.texts.has(p));
+  // Only read files can be in scope, and they are few: filter those, not the whole listing.
+  const paths = [...store.texts.keys()].filter((p) => inScope(p)).sort(byteOrder);
   return {
     options: args.options,
     paths,
