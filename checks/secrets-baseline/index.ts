@@ -440,7 +440,7 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
       );
     }
     // SB013
-    if (!baseline.hasGeneratedAt && v.major >= 1 && baseline.entries.every((e) => e.lineNumber === null)) {
+    if (!baseline.hasGeneratedAt && v.major >= 1 && baseline.entries.length > 0 && baseline.entries.every((e) => e.lineNumber === null)) {
       findings.push(ctx.finding("slim-baseline", { path, line: 1, data: { path } }));
     }
     // SB009
@@ -461,15 +461,14 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
     }
   }
 
-  // --- the hooks themselves ---------------------------------------------------------------
-  const scanPaths = repoPaths.filter((p) => !vendored.has(p));
+  // --- the hooks themselves (pre-commit filters every tracked file, vendored or not) --------
   const topFilesRe = topFiles === undefined ? null : compilePythonRegex(topFiles);
   const topExcludeRe = topExclude === undefined ? null : compilePythonRegex(topExclude);
   for (const h of dsHooks) {
     if (h.baseline === null) {
       findings.push(ctx.finding("hook-without-baseline", { path: PRE_COMMIT_CONFIG, line: h.hook.line }));
     }
-    const why = hookNeverRuns(h.hook, scanPaths, topFilesRe, topExcludeRe, topFiles, topExclude);
+    const why = hookNeverRuns(h.hook, repoPaths, topFilesRe, topExcludeRe, topFiles, topExclude);
     if (why) findings.push(ctx.finding("hook-disabled", { path: PRE_COMMIT_CONFIG, line: h.hook.line, data: { why } }));
   }
 

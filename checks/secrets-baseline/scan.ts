@@ -99,8 +99,8 @@ export function shannonEntropy(text: string): number {
 /** A mask that shows at most a (usually public) 4-character prefix of a long token, and the length. */
 export function maskSecret(secret: string, showPrefix = true): string {
   const n = [...secret].length;
-  if (n < 20 || !showPrefix) return `${"*".repeat(8)} (${n} chars)`;
-  return `${[...secret].slice(0, 4).join("")}${"*".repeat(8)} (${n} chars)`;
+  if (n < 20 || !showPrefix) return `${"*".repeat(8)}, ${n} chars`;
+  return `${[...secret].slice(0, 4).join("")}${"*".repeat(8)}, ${n} chars`;
 }
 
 /** A connection string whose credentials are a local default or a placeholder, not a secret. */
