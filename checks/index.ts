@@ -4,12 +4,19 @@ import { fileAbsent } from "./file-absent.js";
 import { fileContains } from "./file-contains.js";
 import { fileExists } from "./file-exists.js";
 import { fileNotContains } from "./file-not-contains.js";
+import { secretsBaseline } from "./secrets-baseline/index.js";
 
 /**
  * Every check phase-gate ships, in the order `phase-gate checks` lists them. A check module is
  * registered here and nowhere else; `test/checks/registry.test.ts` fails when a file in checks/ is
  * missing from this list, or a check has no test file or no doc page.
  */
-export const ALL_CHECKS: readonly AnyCheck[] = [fileExists, fileAbsent, fileContains, fileNotContains];
+export const ALL_CHECKS: readonly AnyCheck[] = [
+  secretsBaseline,
+  fileExists,
+  fileAbsent,
+  fileContains,
+  fileNotContains,
+];
 
 export const registry: Registry = new Map(ALL_CHECKS.map((c) => [c.id, c]));
