@@ -5,26 +5,14 @@
  * convention; base compose files are ambiguous.
  */
 
+// One brace pattern per kind: picomatch tests each pattern of a list in turn, on every path.
 export const DOCKERFILE_GLOBS = [
-  "**/Dockerfile",
-  "**/Dockerfile.*",
-  "**/Dockerfile-*",
-  "**/Dockerfile_*",
-  "**/dockerfile",
-  "**/*.Dockerfile",
-  "**/*.dockerfile",
-  "**/Containerfile",
-  "**/Containerfile.*",
-  "**/*.Containerfile",
+  "**/{Dockerfile,Dockerfile.*,Dockerfile-*,Dockerfile_*,dockerfile,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*,*.Containerfile}",
 ] as const;
 
 export const COMPOSE_GLOBS = [
-  "**/compose.{yml,yaml}",
-  "**/compose{.,-,_}*.{yml,yaml}",
-  "**/docker-compose.{yml,yaml}",
-  "**/docker-compose{.,-,_}*.{yml,yaml}",
-  "**/*.docker-compose.{yml,yaml}",
-  "**/*.compose.{yml,yaml}",
+  "**/{compose,docker-compose}{,.*,-*,_*}.{yml,yaml}",
+  "**/*.{docker-compose,compose}.{yml,yaml}",
 ] as const;
 
 export const WORKFLOW_GLOBS = [".github/workflows/*.{yml,yaml}"] as const;

@@ -113,6 +113,9 @@ function positionals(args: readonly Word[], valued: ReadonlySet<string> = new Se
 }
 
 const SHELLS = new Set(["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh"]);
+const PLAIN_WRAPPERS = new Set(["exec", "nohup", "time", "builtin", "unbuffer", "stdbuf", "ionice", "nice", "catatonit"]);
+const PLAIN_WRAPPER_VALUED = new Set(["-a", "-n", "-c", "-i", "-o", "-e", "--adjustment"]);
+const DOUBLE_DASH_WRAPPERS = new Set(["doppler", "op", "infisical", "dotenvx", "aws-vault", "chamber", "envconsul", "summon", "wait-for-it", "wait-for-it.sh", "wait-for", "wait-for.sh", "dotenv"]);
 const PY = /^(python|pypy)(\d+(\.\d+)*)?$/;
 const DEV_SCRIPT_NAME = /(^|[:._-])(dev|develop|development|watch|serve|hot|local)([:._-]|$)/i;
 const NODE_TOOLS = new Set([
@@ -174,9 +177,9 @@ export class Evaluator {
       if (guard === 0 && frame.depth === 0 && frame.npmHops === 0) this.commands.push(commandText(argv));
 
       // --- launchers that only wrap the real command
-      if (["exec", "nohup", "time", "builtin", "unbuffer", "stdbuf", "ionice", "nice", "catatonit"].includes(lower)) {
+      if (PLAIN_WRAPPERS.has(lower)) {
         if (lower === "exec" && argv.length === 1) return;
-        argv = argv.slice(skipOptions(argv, 1, new Set(["-a", "-n", "-c", "-i", "-o", "-e", "--adjustment"])));
+        argv = argv.slice(skipOptions(argv, 1, PLAIN_WRAPPER_VALUED));
         continue;
       }
       if (lower === "command") {
@@ -238,7 +241,7 @@ export class Evaluator {
         if (c > 0 && argv[c + 1]) this.runScript(argv[c + 1] as Word, [], undefined, f);
         return;
       }
-      if (["doppler", "op", "infisical", "dotenvx", "aws-vault", "chamber", "envconsul", "summon", "wait-for-it", "wait-for-it.sh", "wait-for", "wait-for.sh", "dotenv"].includes(lower)) {
+      if (DOUBLE_DASH_WRAPPERS.has(lower)) {
         const dd = indexOfDoubleDash(argv);
         if (dd < 0) {
           if (lower === "dotenv") {

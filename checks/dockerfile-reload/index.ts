@@ -176,15 +176,17 @@ class Audit {
   run() {
     const { ctx } = this;
     const all = ctx.allPaths;
-    const prodExtra = ctx.match(ctx.options.productionPaths, all);
-    const composePaths = ctx.match([...COMPOSE_GLOBS], all);
+    const prodExtra = ctx.options.productionPaths.length > 0 ? ctx.match(ctx.options.productionPaths, all) : [];
+    // A cheap name test first: the globs then run on a handful of paths, not on every file.
+    const candidates = all.filter((p) => /dockerfile|containerfile|compose/i.test(p.slice(p.lastIndexOf("/") + 1)));
+    const composePaths = ctx.match([...COMPOSE_GLOBS], candidates);
     const composeSet = new Set(composePaths);
-    const dockerfilePaths = [...new Set([...ctx.match([...DOCKERFILE_GLOBS], all).filter(isDockerfilePath), ...prodExtra.filter((p) => !composeSet.has(p))])].sort();
+    const dockerfilePaths = [...new Set([...ctx.match([...DOCKERFILE_GLOBS], candidates).filter(isDockerfilePath), ...prodExtra.filter((p) => !composeSet.has(p))])].sort();
     if (dockerfilePaths.length === 0 && composePaths.length === 0) {
       return { status: "not-applicable" as const, summary: "no Dockerfile or compose file in the repository", findings: [] };
     }
 
-    const workflows = ctx.match([...WORKFLOW_GLOBS]).map((p) => readWorkflow(p, ctx.read(p) ?? ""));
+    const workflows = ctx.match([...WORKFLOW_GLOBS], ctx.paths.filter((p) => p.startsWith(".github/workflows/"))).map((p) => readWorkflow(p, this.text(p) ?? ""));
     const deployed = workflows.filter((w) => w.deploys);
     const buildsByFile = new Map<string, { build: WorkflowBuild; workflow: WorkflowInfo }[]>();
     for (const w of deployed) {
@@ -202,8 +204,16 @@ class Audit {
 
   // ---------------------------------------------------------------- reading
 
+  private readonly texts = new Map<string, string | undefined>();
+
+  /** `ctx.read`, once per path (it tests the check's globs on every call). */
+  private text(path: string): string | undefined {
+    if (!this.texts.has(path)) this.texts.set(path, this.ctx.read(path));
+    return this.texts.get(path);
+  }
+
   private readOrNote(path: string, judgement: Judgement, kind: "dockerfile" | "compose"): string | undefined {
-    const text = this.ctx.read(path);
+    const text = this.text(path);
     if (text !== undefined) return text;
     const reason = this.ctx.skipped(path) ?? "unreadable";
     this.unread.push({ path, reason });
@@ -215,7 +225,7 @@ class Audit {
 
   private parsed(path: string): ParsedDockerfile | null {
     if (!this.dockerfiles.has(path)) {
-      const text = this.ctx.read(path);
+      const text = this.text(path);
       this.dockerfiles.set(path, text === undefined ? null : parseDockerfile(path, text));
     }
     return this.dockerfiles.get(path) ?? null;
@@ -225,7 +235,7 @@ class Audit {
     if (!this.ctx.exists(path)) return undefined;
     const cached = this.packages.get(path);
     if (cached !== undefined) return cached;
-    const text = this.ctx.read(path);
+    const text = this.text(path);
     let result: PackageScripts | string;
     if (text === undefined) result = `${path} was not read (${this.ctx.skipped(path) ?? "unreadable"})`;
     else {
@@ -251,7 +261,7 @@ class Audit {
     const roots = [...new Set([contextDir, dockerfileDir, ""].filter((d): d is string => d !== null))];
     const exists = (p: string) => ctx.exists(p);
     const toFile = (p: string): ResolvedFile => {
-      const text = ctx.read(p);
+      const text = this.text(p);
       const reason = ctx.skipped(p) ?? (text === undefined ? "not in the check's script globs" : undefined);
       return { path: p, ...(text !== undefined ? { text } : {}), ...(reason ? { reason } : {}) };
     };
@@ -267,7 +277,7 @@ class Audit {
               const srcRepo = norm(posix.join(contextDir, src));
               const prefix = copy.dest === "/" ? "/" : `${copy.dest}/`;
               if (/[*?[]/.test(src)) {
-                if (picomatch(posix.basename(src))(posix.basename(abs)) && (bare || posix.dirname(abs) === copy.dest)) {
+                if (globMatch(posix.basename(src), posix.basename(abs)) && (bare || posix.dirname(abs) === copy.dest)) {
                   candidates.push(norm(posix.join(posix.dirname(srcRepo), posix.basename(abs))));
                 }
                 continue;
@@ -634,6 +644,18 @@ function via(s: Signal): string {
 function norm(p: string): string {
   const n = posix.normalize(p);
   return n === "." || n === "./" ? "" : n.replace(/^\.\//, "").replace(/\/$/, "");
+}
+
+const compiled = new Map<string, (p: string) => boolean>();
+
+/** A COPY source glob (`*.sh`) against a name, compiled once per pattern. */
+function globMatch(pattern: string, name: string): boolean {
+  let m = compiled.get(pattern);
+  if (!m) {
+    m = picomatch(pattern, { dot: true });
+    if (compiled.size < 1000) compiled.set(pattern, m);
+  }
+  return m(name);
 }
 
 function matcher(globs: readonly string[]): (p: string) => boolean {
