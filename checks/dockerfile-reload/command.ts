@@ -645,7 +645,8 @@ export class Evaluator {
       }
     }
     const full = extra.length > 0 ? `${body} ${extra.map((w) => shellQuote(w.text)).join(" ")}` : body;
-    const via = [...frame.via, `${label} → "${body.length > 80 ? `${body.slice(0, 77)}...` : body}" (${pkg.path})`];
+    const shown = redact(body.replace(/\s+/g, " ").trim());
+    const via = [...frame.via, `${label} → "${shown.length > 80 ? `${shown.slice(0, 77)}...` : shown}" (${pkg.path})`];
     const cmds = parseShell(full, {
       env: frame.env,
       locAt: () => script.loc,
@@ -869,11 +870,31 @@ export class Evaluator {
   }
 }
 
-/** The command as a person reads it: `/bin/sh -c "npm start"` is shown as `npm start`. */
+/** The command as a person reads it: `/bin/sh -c "npm start"` is shown as `npm start`; secrets masked. */
 function commandText(argv: readonly Word[]): string {
   const texts = argv.map((w) => w.text);
   const shellForm = texts.length === 3 && SHELLS.has(basename(texts[0] ?? "")) && texts[1] === "-c";
-  return (shellForm ? (texts[2] ?? "") : texts.join(" ")).replace(/\s+/g, " ").trim().slice(0, 200);
+  return redact((shellForm ? (texts[2] ?? "") : texts.join(" ")).replace(/\s+/g, " ").trim()).slice(0, 200);
+}
+
+const SECRET_NAME = /pass|secret|token|key|pwd|auth|credential/i;
+
+/**
+ * Masks what looks like a secret in a command shown in facts or messages: `--password x`,
+ * `--requirepass=x`, `API_KEY=x`, `scheme://user:x@host`. Findings never carry secret values.
+ */
+export function redact(text: string): string {
+  const tokens = text.split(" ");
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    let t = tokens[i] as string;
+    t = t.replace(/(:\/\/[^/\s:@]*:)[^@\s]+@/g, "$1***@");
+    const eq = t.indexOf("=");
+    if (eq > 0 && SECRET_NAME.test(t.slice(0, eq))) t = `${t.slice(0, eq + 1)}***`;
+    else if (i > 0 && /^-/.test(tokens[i - 1] ?? "") && !(tokens[i - 1] ?? "").includes("=") && SECRET_NAME.test(tokens[i - 1] ?? "") && !t.startsWith("-")) t = "***";
+    out.push(t);
+  }
+  return out.join(" ");
 }
 
 function extraArgs(pm: string, rest: readonly Word[]): Word[] {

@@ -4,6 +4,7 @@
  * rules). Expected values follow POSIX sh and Docker's documented behaviour.
  */
 import { describe, expect, it } from "vitest";
+import { redact } from "../../checks/dockerfile-reload/command.js";
 import { interpolate, parseCompose } from "../../checks/dockerfile-reload/compose.js";
 import { effectiveArgv, evaluateStage, parseDockerfile } from "../../checks/dockerfile-reload/dockerfile.js";
 import { scanGunicornConfig, scanRunCalls } from "../../checks/dockerfile-reload/python.js";
@@ -73,6 +74,15 @@ describe("shell reader", () => {
     const vars = env({ A: "1", B: "x" });
     expect(expandDockerWord('"$A b" ${B:-y} ${C:-z} \\$A \'$A\'', vars, "\\").text).toBe("1 b x z $A $A");
     expect(expandDockerWord("a`$b", vars, "`").text).toBe("a$b");
+  });
+});
+
+describe("redaction of commands shown in facts and messages", () => {
+  it("masks option values, assignments and URL passwords that look secret", () => {
+    expect(redact("redis-server --requirepass hunter2 --port 6379")).toBe("redis-server --requirepass *** --port 6379");
+    expect(redact("API_KEY=abc DB_PASSWORD=x PORT=1 node s.js --token=t")).toBe("API_KEY=*** DB_PASSWORD=*** PORT=1 node s.js --token=***");
+    expect(redact("psql postgres://app:s3cret@db:5432/app")).toBe("psql postgres://app:***@db:5432/app");
+    expect(redact("uvicorn app:app --reload")).toBe("uvicorn app:app --reload");
   });
 });
 

@@ -576,6 +576,16 @@ describe("dockerfile-reload: which files count", () => {
     expectResult(check, r, "warn", [{ messageId: "file-not-read", path: "Dockerfile" }]);
   });
 
+  it("facts and messages never show a secret from a command or a script", async () => {
+    const r = await run({
+      "docker-compose.prod.yml": "services:\n  cache:\n    image: redis\n    command: redis-server --requirepass hunter2\n  web:\n    build: .\n    command: npm run dev\n",
+      Dockerfile: "FROM node\nCOPY . .\n",
+      "package.json": JSON.stringify({ scripts: { dev: "SESSION_SECRET=hunter2 nodemon server.js" } }),
+    });
+    expectResult(check, r, "fail", [{ messageId: "dev-server", path: "docker-compose.prod.yml", line: 7 }]);
+    expect(JSON.stringify(r)).not.toContain("hunter2");
+  });
+
   it("facts list the judged production files and their commands", async () => {
     const r = await expectPass(check, {
       Dockerfile: 'FROM python\nCMD ["gunicorn", "app:app"]\n',
