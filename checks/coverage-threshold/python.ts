@@ -261,6 +261,7 @@ function tomlNumber(raw: unknown, env: Env): { value: number | null; dynamic: st
   if (typeof raw === "bigint") return { value: Number(raw), dynamic: null };
   if (typeof raw === "boolean") return { value: raw ? 1 : 0, dynamic: null };
   if (typeof raw === "string") {
+    // coverage.py >= 6.6 converts strings (commit 44fbd3b); 6.5 (Debian's) refused them.
     const sub = substituteVariables(raw, env);
     if (sub.dynamic) return { value: null, dynamic: `fail_under reads ${sub.dynamic} from the environment` };
     const v = pyFloat(sub.text);
@@ -402,21 +403,32 @@ export function pytestConfig(repo: Repo, dir: string, explicit: string | null): 
 interface CovOptions {
   active: boolean;
   disabledBy: string | null;
+  /** Where the plugin is disabled with `-p no:cov` (then any --cov option is a usage error). */
+  pluginOff: ArgWord | null;
+  /** The first pytest-cov option given. */
+  firstCovArg: ArgWord | null;
   failUnder: ArgWord | null;
   covConfig: string | null;
 }
 
 function covOptions(args: readonly ArgWord[]): CovOptions {
-  const o: CovOptions = { active: false, disabledBy: null, failUnder: null, covConfig: null };
+  const o: CovOptions = { active: false, disabledBy: null, pluginOff: null, firstCovArg: null, failUnder: null, covConfig: null };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (!a) continue;
     const t = a.text;
     if (t === "--") break;
+    if (o.firstCovArg === null && (t.startsWith("--cov") || t === "--no-cov")) o.firstCovArg = a;
     if (t === "--cov" || t.startsWith("--cov=")) o.active = true;
     else if (t === "--no-cov") o.disabledBy = "--no-cov";
-    else if (t === "-p" && /^no:(pytest_)?cov$/.test(args[i + 1]?.text ?? "")) o.disabledBy = `-p ${args[i + 1]?.text}`;
-    else if (/^-pno:(pytest_)?cov$/.test(t)) o.disabledBy = t;
+    else if (t === "-p" && /^no:(pytest_)?cov$/.test(args[i + 1]?.text ?? "")) {
+      o.disabledBy = `-p ${args[i + 1]?.text}`;
+      o.pluginOff = a;
+      i++;
+    } else if (/^-pno:(pytest_)?cov$/.test(t)) {
+      o.disabledBy = t;
+      o.pluginOff = a;
+    }
     else if (t === "--cov-fail-under") {
       const v = args[i + 1];
       if (v) o.failUnder = { ...v, text: v.text };
@@ -512,6 +524,16 @@ export function evaluatePytest(repo: Repo, inv: Invocation): RunOutcome {
   const cov = covOptions(args);
   const flag = cov.failUnder;
 
+  if (cov.pluginOff && cov.firstCovArg) {
+    // Verified with pytest 7.2 + pytest-cov 4.0: exit code 4, "unrecognized arguments: --cov=...".
+    repo.report({
+      kind: "broken",
+      where: cov.pluginOff.where,
+      what: cov.disabledBy ?? "-p no:cov",
+      why: `with the pytest-cov plugin disabled, pytest does not know ${cov.firstCovArg.text} (${cov.firstCovArg.where.path}:${cov.firstCovArg.where.line}) and stops with "unrecognized arguments"`,
+    });
+    return outcome(inv, { replaced: cov.failUnder ? [flagGate(cov.failUnder, covFailUnderValue(cov.failUnder.text), "--cov-fail-under")] : [] });
+  }
   if (!cov.active || cov.disabledBy) {
     if (flag === null) return outcome(inv, {});
     const why = cov.disabledBy ? `pytest runs with ${cov.disabledBy}, so pytest-cov does not measure coverage` : "pytest runs without --cov, so pytest-cov does not measure coverage or check --cov-fail-under";
