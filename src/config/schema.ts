@@ -1,0 +1,177 @@
+/**
+ * The zod schema of `.github/phase-gate.yml`, composed from the registry: each check's own options
+ * schema validates the options written under its id, so an unknown check, an unknown option or a
+ * wrong type is caught before anything runs. Errors are custom zod issues whose params carry the
+ * words and the node to point at (see `problem.ts`).
+ */
+import { z } from "zod";
+import type { AnyCheck } from "../check/types.js";
+import type { Gate } from "../audit/types.js";
+import { quoteList, suggestionHint } from "./did-you-mean.js";
+import { explainIssues } from "./explain.js";
+import { isPlainObject, type PathSegment, type ProblemParams } from "./problem.js";
+import type { CheckEntry, PhaseConfig, Registry } from "./types.js";
+
+/** What the checklist file validates to (before the loader adds its origin). */
+export interface ParsedChecklist {
+  /** Probot config inheritance (`.github` of the organisation); accepted, not acted on here. */
+  readonly _extends?: string;
+  readonly phases: readonly PhaseConfig[];
+}
+
+export const TOP_LEVEL_KEYS = ["_extends", "phases"] as const;
+export const PHASE_KEYS = ["id", "name", "gate", "doc", "checks"] as const;
+export const GATES: readonly Gate[] = ["required", "advisory"];
+
+/** Phase ids name check runs and `/phase-report <id>`: lowercase words joined by `-`, `_` or `.`. */
+const PHASE_ID = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
+export const PHASE_ID_MAX_LENGTH = 64;
+
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function problem(ctx: Ctx, message: string, extra: { path?: PathSegment[]; key?: string; hint?: string; related?: PathSegment[] } = {}): void {
+  const params: ProblemParams = {
+    phaseGate: true,
+    ...(extra.key !== undefined ? { key: extra.key } : {}),
+    ...(extra.hint !== undefined ? { hint: extra.hint } : {}),
+    ...(extra.related !== undefined ? { related: extra.related } : {}),
+  };
+  ctx.addIssue({ code: "custom", message, path: extra.path ?? [], params });
+}
+
+const cache = new WeakMap<Registry, z.ZodType<ParsedChecklist>>();
+
+/** The checklist schema for the checks of `registry` (built once per registry). */
+export function checklistSchema(registry: Registry): z.ZodType<ParsedChecklist> {
+  let schema = cache.get(registry);
+  if (!schema) {
+    schema = buildSchema(registry);
+    cache.set(registry, schema);
+  }
+  return schema;
+}
+
+function buildSchema(registry: Registry): z.ZodType<ParsedChecklist> {
+  const entry = z.unknown().transform((value, ctx): CheckEntry => checkEntry(value, ctx, registry) ?? z.NEVER);
+
+  // Descriptions are the hints of "missing 'x'" errors.
+  const phase = z
+    .object({
+      id: z
+        .string()
+        .superRefine((id, ctx) => phaseId(id, ctx))
+        .describe("a short kebab-case id, e.g. 'phase-1', used in check-run names and '/phase-report <id>'"),
+      name: z.string().trim().min(1).describe("the phase's title, e.g. 'Foundation & Security'"),
+      gate: z
+        .enum(["required", "advisory"])
+        .default("required")
+        .describe("'required': a failing phase fails its check run; 'advisory': the check run is neutral"),
+      doc: z.string().min(1).optional().describe("a phase document in the repository whose claims are verified"),
+      checks: z.array(entry).min(1).describe("the checks of the phase: check ids, or '<check id>: { <options> }'"),
+    })
+    .strict();
+
+  const phases = z
+    .array(phase)
+    .min(1)
+    // `when`: duplicate ids are reported even when another phase has an error of its own.
+    .superRefine((list: unknown, ctx) => uniquePhaseIds(list, ctx), { when: () => true })
+    .describe("the phases, each with an id, a name and its checks");
+
+  return z
+    .object({
+      _extends: z.string().min(1).optional().describe("Probot config inheritance, e.g. '.github'"),
+      phases,
+    })
+    .strict();
+}
+
+function phaseId(id: string, ctx: Ctx): void {
+  if (id.length > PHASE_ID_MAX_LENGTH) {
+    problem(ctx, `phase id is ${id.length} characters long; the limit is ${PHASE_ID_MAX_LENGTH}`);
+  } else if (!PHASE_ID.test(id)) {
+    const slug = id
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "");
+    const example = slug && PHASE_ID.test(slug) ? `, e.g. '${slug}'` : "";
+    problem(ctx, `phase id '${id}' must be lowercase letters and digits joined by '-', '_' or '.'`, {
+      hint: `write it in kebab-case${example}`,
+    });
+  }
+}
+
+function uniquePhaseIds(list: unknown, ctx: Ctx): void {
+  // Runs even when `phases` failed (see `when` above), so the value may be anything.
+  if (!Array.isArray(list)) return;
+  const first = new Map<string, number>();
+  list.forEach((phase, index) => {
+    if (!isPlainObject(phase) || typeof phase.id !== "string") return;
+    const seen = first.get(phase.id);
+    if (seen === undefined) first.set(phase.id, index);
+    else {
+      problem(ctx, `duplicate phase id '${phase.id}'`, {
+        path: [index, "id"],
+        hint: `phase ids must be unique; phases[${seen}] (line {line}) has the same id`,
+        related: ["phases", seen, "id"],
+      });
+    }
+  });
+}
+
+/** A bare id, or a one-key map `{ id: options }` (null options mean none). */
+function checkEntry(value: unknown, ctx: Ctx, registry: Registry): CheckEntry | undefined {
+  if (typeof value === "string") return withOptions(value, undefined, false, ctx, registry);
+  if (!isPlainObject(value)) {
+    problem(ctx, `expected a check id or a map { <check id>: <options> }, got ${Array.isArray(value) ? "a list" : value === null ? "an empty value (null)" : `a ${typeof value}`}`);
+    return undefined;
+  }
+  const keys = Object.keys(value);
+  const [id, second] = keys;
+  if (id === undefined) {
+    problem(ctx, "an empty map is not a check", { hint: "write a check id, or '<check id>: { <options> }'" });
+    return undefined;
+  }
+  if (second !== undefined) {
+    const hint = registry.has(id) && !registry.has(second)
+      ? `options go under the check id: indent '${second}' below '${id}:'`
+      : "write each check as its own list item";
+    problem(ctx, `a check entry has a single key, the check id; this one has ${keys.length}: ${quoteList(keys, "and")}`, { key: second, hint });
+    return undefined;
+  }
+  return withOptions(id, value[id], true, ctx, registry);
+}
+
+function withOptions(id: string, raw: unknown, asMap: boolean, ctx: Ctx, registry: Registry): CheckEntry | undefined {
+  const check: AnyCheck | undefined = registry.get(id);
+  const key = asMap ? { key: id } : {};
+  if (!check) {
+    const hint = suggestionHint(id, [...registry.keys()], "checks");
+    problem(ctx, id === "" ? "empty check id" : `unknown check '${id}'`, { ...key, ...(hint ? { hint } : {}) });
+    return undefined;
+  }
+  // A bare id, or an id with nothing after the colon, means "no options": `{}`.
+  const input = raw === undefined || raw === null ? {} : raw;
+  const parsed = check.options.safeParse(input, { reportInput: true });
+  if (parsed.success) return { check, options: parsed.data };
+
+  const issues = parsed.error.issues;
+  if (input !== raw) {
+    const missing = issues.flatMap((i) => (i.code === "invalid_type" && i.path.length === 1 && typeof i.path[0] === "string" ? [i.path[0]] : []));
+    if (missing.length > 0 && missing.length === issues.length) {
+      problem(ctx, `check '${id}' needs options: ${missing.join(", ")}`, {
+        ...key,
+        hint: `write it as '${id}: { ${missing.map((m) => `${m}: …`).join(", ")} }'`,
+      });
+      return undefined;
+    }
+  }
+  for (const p of explainIssues(issues, check.options, input, "option")) {
+    problem(ctx, p.message, {
+      path: asMap ? [id, ...p.path] : [],
+      ...(p.key !== undefined && asMap ? { key: p.key } : {}),
+      ...(p.hint !== undefined ? { hint: p.hint } : {}),
+    });
+  }
+  return undefined;
+}
