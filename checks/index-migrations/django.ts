@@ -58,14 +58,19 @@ export function readDjangoMigration(path: string, text: string, app: AppState, a
   if (!cls || cls.k !== "class") return { skip: "not-migration", detail: "no Migration class" };
   let atomic = true;
   let operations: PNode | null = null;
+  let fresh: string | null = null;
   for (const s of cls.body) {
     if (s.k !== "assign") continue;
     if (s.targets.includes("atomic") && s.value.k === "const" && s.value.v === "False") atomic = false;
     if (s.targets.includes("operations")) operations = s.value;
+    // Django runs an initial migration only on a fresh database (it is faked when its tables exist),
+    // and a squashed one only where none of the migrations it replaces has run.
+    if (s.targets.includes("initial") && s.value.k === "const" && s.value.v === "True") fresh = "an initial migration";
+    if (s.targets.includes("replaces") && s.value.k === "list" && s.value.items.length > 0) fresh ??= "a squashed migration";
   }
   const r = new Reader(app, appLabel, atomic ? DJANGO_TX : NO_TX);
   for (const op of items(operations)) r.operation(op, true, true);
-  return [{ path, runner: "django", ops: r.ops }];
+  return [{ path, runner: "django", ops: r.ops, ...(fresh ? { freshDatabaseOnly: fresh } : {}) }];
 }
 
 class Reader {
@@ -310,7 +315,7 @@ class Reader {
       return;
     }
     if (prev.indexed && !next.indexed && !prev.unique) {
-      this.ops.push({ kind: "drop-index", line: n.line, source: `${kind}(..., db_index=False)`, names: [`the index on ${this.table(model).name}.${next.column}`], concurrent: false, cascade: false, ifExists: false, tx: this.wrap });
+      this.ops.push({ kind: "drop-index", line: n.line, source: `${kind} (the field is no longer indexed)`, names: [`the index on ${this.table(model).name}.${next.column}`], concurrent: false, cascade: false, ifExists: false, tx: this.wrap });
       return;
     }
     if (next.indexed && !next.unique && !prev.indexed) {

@@ -24,12 +24,18 @@ export class FrameworkSession {
   private readonly djangoApps = new Map<string, AppState>();
   private djangoDialectCache: string | null | undefined;
   private jsContext: JsRepoContext | undefined;
+  private readonly railsDialects = new Map<string, string | null>();
 
   constructor(private readonly repo: FrameworkRepoContext) {}
 
   read(path: string, text: string): MigrationUnit[] | Skip {
     if (path.endsWith(".rb")) {
-      const dialect = railsDialect(path, this.repo);
+      const root = /^(.*?)\/?db\/[^/]*migrate\//.exec(path)?.[1] ?? "";
+      let dialect = this.railsDialects.get(root);
+      if (dialect === undefined) {
+        dialect = railsDialect(root, this.repo);
+        this.railsDialects.set(root, dialect);
+      }
       if (dialect) return { skip: "dialect", detail: `a ${dialect} database (config/database.yml)` };
       return readRailsMigration(path, text);
     }
@@ -76,21 +82,28 @@ export class FrameworkSession {
   }
 }
 
+/** The JS readers ask for the same configuration files for every migration: match each glob once. */
 class JsRepoContextImpl implements JsRepoContext {
+  private readonly matches = new Map<string, string[]>();
+  readonly memo = new Map<string, unknown>();
   constructor(private readonly repo: FrameworkRepoContext) {}
   read(path: string): string | undefined {
     return this.repo.read(path);
   }
   match(globs: string | readonly string[]): string[] {
-    return this.repo.match(globs);
+    const key = typeof globs === "string" ? globs : globs.join("\n");
+    let found = this.matches.get(key);
+    if (!found) {
+      found = this.repo.match(globs);
+      this.matches.set(key, found);
+    }
+    return found;
   }
 }
 
 /** The adapters of the nearest `config/database.yml`; a non-PostgreSQL name when none is PostgreSQL. */
-function railsDialect(path: string, repo: FrameworkRepoContext): string | null {
+function railsDialect(root: string, repo: FrameworkRepoContext): string | null {
   // <root>/db/migrate/x.rb -> <root>/config/database.yml
-  const m = /^(.*?)\/?db\/[^/]*migrate\//.exec(path);
-  const root = m ? (m[1] ?? "") : "";
   const text = repo.read(`${root ? `${root}/` : ""}config/database.yml`);
   if (text === undefined) return null;
   const adapters = new Set<string>();

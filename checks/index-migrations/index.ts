@@ -184,8 +184,9 @@ export const indexMigrations = defineCheck({
 
 function audit(ctx: CheckContext<Options, MessageId>): CheckResult {
   const o = ctx.options;
-  const isExcluded = (p: string) => ctx.match(o.exclude, [p]).length > 0;
-  const candidates = ctx.match(o.paths, ctx.allPaths).filter((p) => !isExcluded(p) && !isContextOnly(p));
+  const matched = ctx.match(o.paths, ctx.allPaths);
+  const excluded = new Set(ctx.match(o.exclude, matched));
+  const candidates = matched.filter((p) => !excluded.has(p) && !isContextOnly(p));
   const judge = new Judge(o);
   const skipped = { down: 0, otherDialect: 0, notMigration: 0 };
   const runners: Record<string, number> = {};
@@ -379,6 +380,7 @@ function sqlContext(ctx: CheckContext<Options, MessageId>): SqlRepoContext {
     dieselMetadata: (dir) => ctx.read(`${dir}/metadata.toml`),
     rustWithoutGo: has("Cargo.toml") && !has("go.mod"),
     forced: ctx.options.runner,
+    parseAll: ctx.options.foreignKeys !== "off",
   };
 }
 

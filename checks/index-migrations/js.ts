@@ -13,6 +13,15 @@ import { frameworkTable, NO_TX, type IndexKey, type MigrationUnit, type Op, type
 export interface JsRepoContext {
   read(path: string): string | undefined;
   match(globs: string | readonly string[]): string[];
+  /** Per-audit memo of configuration facts (knexfile, data source), computed once. */
+  readonly memo: Map<string, unknown>;
+}
+
+function memo<T>(repo: JsRepoContext, key: string, compute: () => T): T {
+  if (repo.memo.has(key)) return repo.memo.get(key) as T;
+  const v = compute();
+  repo.memo.set(key, v);
+  return v;
 }
 
 type Framework = "knex" | "typeorm" | "sequelize" | "node-pg-migrate";
@@ -34,7 +43,7 @@ export function parseJs(text: string): AnyNode | null {
 export function readJsMigration(path: string, text: string, repo: JsRepoContext): MigrationUnit[] | Skip {
   const framework = detect(text);
   if (!framework) return { skip: "not-migration", detail: "not a Knex, TypeORM, Sequelize or node-pg-migrate migration" };
-  const dialect = jsDialect(framework, repo);
+  const dialect = memo(repo, `dialect:${framework}`, () => jsDialect(framework, repo));
   if (dialect) return { skip: "dialect", detail: `a ${dialect} database (${framework} configuration)` };
   const ast = parseJs(text);
   if (!ast) {
@@ -79,11 +88,11 @@ function wrapFor(framework: Framework, ast: AnyNode, repo: JsRepoContext): TxCon
   switch (framework) {
     case "knex": {
       if (findProperty(ast, "transaction", (v) => v.type === "BooleanLiteral" && v.value === false, "config")) return NO_TX;
-      if (knexfileValues(repo, "disableTransactions").some((v) => v === true)) return NO_TX;
+      if (memo(repo, "knex:disableTransactions", () => knexfileValues(repo, "disableTransactions").some((v) => v === true))) return NO_TX;
       return KNEX_TX;
     }
     case "typeorm": {
-      const mode = typeormMode(repo);
+      const mode = memo(repo, "typeorm:mode", () => typeormMode(repo));
       if (mode === "none") return NO_TX;
       const optOut = findClassProperty(ast, "transaction", false);
       if (optOut) return mode === "each" ? NO_TX : TYPEORM_FORBIDDEN;

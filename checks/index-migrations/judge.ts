@@ -108,7 +108,7 @@ export class Judge {
   }
 
   unit(u: MigrationUnit): void {
-    const created = new Set<string>();
+    const created: Set<string> = u.freshDatabaseOnly ? new EverySet() : new Set<string>();
     const createdIndexes = new Set<string>();
     for (const note of u.notes ?? []) {
       this.add({
@@ -157,7 +157,7 @@ export class Judge {
           this.needsNoTx(op.tx, "DROP INDEX CONCURRENTLY", at, u);
           return;
         }
-        if (op.names.every((n) => createdIndexes.has(n.toLowerCase()))) return;
+        if (u.freshDatabaseOnly || op.names.every((n) => createdIndexes.has(n.toLowerCase()))) return;
         this.level(this.options.dropIndex, op.acknowledged, SQUAWK_RULES.drop, at, {
           messageId: "drop-index-not-concurrent",
           data: { source: op.source, index: op.names.join(", ") || "an index", fix: dropFix(u.runner) },
@@ -175,7 +175,7 @@ export class Judge {
       case "constraint-index": {
         const t = op.table ? this.tables.get(tableKey(op.table)) : undefined;
         if (t && !op.usingIndex) t.indexes.push({ name: null, keys: op.columns, partial: false, method: "btree" });
-        if (op.usingIndex || (op.table && created.has(tableKey(op.table)))) return;
+        if (op.usingIndex || u.freshDatabaseOnly || (op.table && created.has(tableKey(op.table)))) return;
         this.level(this.options.uniqueConstraint, op.acknowledged, SQUAWK_RULES.constraint, at, {
           messageId: "constraint-builds-index",
           data: { source: op.source, table: op.table ? `existing table ${tableText(op.table)}` : "a table named at run time", constraint: op.constraint },
@@ -194,7 +194,8 @@ export class Judge {
         return;
       }
       case "dynamic":
-        this.add({ messageId: "dynamic-sql", data: { detail: op.detail }, ...at, effect: "indeterminate" });
+        if (op.acknowledged === "all") this.add({ messageId: "acknowledged", data: { what: `SQL the check cannot read (${op.detail})` }, ...at, effect: "none" });
+        else this.add({ messageId: "dynamic-sql", data: { detail: op.detail }, ...at, effect: "indeterminate" });
         return;
       case "concurrent-in-function":
         this.counters.concurrentInTransaction++;
@@ -258,7 +259,7 @@ export class Judge {
       return;
     }
     if (op.onlyParent) return;
-    if (key && created.has(key)) {
+    if ((key && created.has(key)) || (!key && u.freshDatabaseOnly)) {
       this.counters.newTableBuilds++;
       return;
     }
@@ -393,5 +394,12 @@ function dropFix(runner: string): string {
       return "Pass postgresql_concurrently=True inside `with op.get_context().autocommit_block():`";
     default:
       return "Use DROP INDEX CONCURRENTLY (one index, no CASCADE), outside a transaction";
+  }
+}
+
+/** A migration that only runs on a fresh database: every table counts as created by it. */
+class EverySet extends Set<string> {
+  override has(): boolean {
+    return true;
   }
 }

@@ -143,6 +143,11 @@ export interface MigrationUnit {
   readonly repeatable?: boolean;
   /** Notes the reader wants reported once for this file (e.g. "the Down section was not judged"). */
   readonly notes?: readonly UnitNote[];
+  /**
+   * Set (to the reason) when the migration only ever runs on a fresh database (a Django `initial`
+   * or squashed migration): every table it touches is new.
+   */
+  readonly freshDatabaseOnly?: string;
   /** Set when statements that do not parse carry another dialect's syntax: the unit is not judged. */
   readonly foreignDialect?: string;
 }

@@ -109,7 +109,7 @@ export function tokenizePython(src: string): Tok[] {
       while (i < n && src[i] !== "\n") i++;
       continue;
     }
-    const sm = /^([rRbBuUfF]{0,2})(['"])/.exec(src.slice(i, i + 4));
+    const sm = c === '"' || c === "'" || /[rRbBuUfF]/.test(c) ? /^([rRbBuUfF]{0,2})(['"])/.exec(src.slice(i, i + 4)) : null;
     if (sm && (sm[1] === "" || /^[rRbBuUfF]{1,2}$/.test(sm[1] ?? ""))) {
       const prefix = (sm[1] ?? "").toLowerCase();
       const q = sm[2] ?? '"';

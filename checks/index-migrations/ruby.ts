@@ -120,7 +120,7 @@ export function lexRuby(src: string): Tok[] {
       continue;
     }
     // heredoc
-    const hd = /^<<([~-]?)(["'`]?)([A-Za-z_]\w*)\2/.exec(src.slice(i, i + 80));
+    const hd = c === "<" && src[i + 1] === "<" ? /^<<([~-]?)(["'`]?)([A-Za-z_]\w*)\2/.exec(src.slice(i, i + 80)) : null;
     if (hd && !(prevIsValue() && src[i + 2] === " ")) {
       const tok = { t: "str" as const, v: "", interp: false, line, sp };
       push(tok);

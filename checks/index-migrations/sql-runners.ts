@@ -6,7 +6,7 @@
  */
 import { splitLines } from "./lines.js";
 import { NO_TX, type MigrationUnit, type Skip, type TxContext, type UnitNote } from "./model.js";
-import { analyzeSql, type SqlRunMode } from "./sql.js";
+import { analyzeSql, mayMatter, type SqlRunMode } from "./sql.js";
 
 export const SQL_RUNNERS = [
   "auto",
@@ -40,6 +40,8 @@ export interface SqlRepoContext {
   readonly rustWithoutGo: boolean;
   /** The runner named in the options (`auto` to detect). */
   readonly forced: SqlRunner;
+  /** Parse every file, even one without index words (the foreign-key model needs every table). */
+  readonly parseAll: boolean;
 }
 
 export type SqlClassification =
@@ -129,7 +131,7 @@ export function readSqlMigration(path: string, text: string, repo: SqlRepoContex
             why: "goose runs each migration in a transaction unless it says -- +goose NO TRANSACTION",
             fix: "Add `-- +goose NO TRANSACTION` to this migration (and keep the CONCURRENTLY statement out of other statements' transaction)",
           };
-      return [unit(path, "goose", keep(prepared, up), { wrap, oneQuery: null }, notes)];
+      return [unit(path, "goose", keep(prepared, up), { wrap, oneQuery: null }, notes, repo.parseAll)];
     }
     case "dbmate": {
       const upLine = lines.find((l) => /^--\s*migrate:up\b/i.test(l.text));
@@ -142,10 +144,10 @@ export function readSqlMigration(path: string, text: string, repo: SqlRepoContex
             why: "dbmate runs each migration in a transaction unless its `-- migrate:up` line says transaction:false",
             fix: "Write `-- migrate:up transaction:false` and keep the CONCURRENTLY statement alone in the migration",
           };
-      return [unit(path, "dbmate", keep(prepared, up), { wrap, oneQuery: "dbmate" }, notes)];
+      return [unit(path, "dbmate", keep(prepared, up), { wrap, oneQuery: "dbmate" }, notes, repo.parseAll)];
     }
     case "liquibase":
-      return liquibaseUnits(path, lines, prepared);
+      return liquibaseUnits(path, lines, prepared, repo.parseAll);
     case "flyway": {
       const conf = repo.flywayScriptConf(path);
       const inTx = conf !== undefined && /^\s*executeInTransaction\s*=\s*true\s*$/im.test(conf);
@@ -156,13 +158,13 @@ export function readSqlMigration(path: string, text: string, repo: SqlRepoContex
             fix: "Remove executeInTransaction=true: Flyway runs a lone CONCURRENTLY statement outside a transaction",
           }
         : NO_TX;
-      const u = unit(path, "flyway", prepared, { wrap, oneQuery: null, flyway: { mixed: repo.flywayMixed } }, notes);
+      const u = unit(path, "flyway", prepared, { wrap, oneQuery: null, flyway: { mixed: repo.flywayMixed } }, notes, repo.parseAll);
       return [/^R__/.test(basename(path)) ? { ...u, repeatable: true } : u];
     }
     case "golang-migrate":
-      return [unit(path, "golang-migrate", prepared, { wrap: NO_TX, oneQuery: "golang-migrate" }, notes)];
+      return [unit(path, "golang-migrate", prepared, { wrap: NO_TX, oneQuery: "golang-migrate" }, notes, repo.parseAll)];
     case "prisma":
-      return [unit(path, "prisma", prepared, { wrap: NO_TX, oneQuery: "Prisma Migrate" }, notes)];
+      return [unit(path, "prisma", prepared, { wrap: NO_TX, oneQuery: "Prisma Migrate" }, notes, repo.parseAll)];
     case "sqlx": {
       const noTx = /^\s*--\s*no-transaction\b/.test(lines[0]?.text ?? "");
       const wrap: TxContext = noTx
@@ -172,7 +174,7 @@ export function readSqlMigration(path: string, text: string, repo: SqlRepoContex
             why: "sqlx runs each migration in a transaction unless its first line is `-- no-transaction`",
             fix: "Start the migration with `-- no-transaction` and keep the CONCURRENTLY statement alone in it",
           };
-      return [unit(path, "sqlx", prepared, { wrap, oneQuery: "sqlx" }, notes)];
+      return [unit(path, "sqlx", prepared, { wrap, oneQuery: "sqlx" }, notes, repo.parseAll)];
     }
     case "diesel": {
       const meta = repo.dieselMetadata(dirname(path));
@@ -184,37 +186,38 @@ export function readSqlMigration(path: string, text: string, repo: SqlRepoContex
             why: "Diesel runs each migration in a transaction unless its metadata.toml says run_in_transaction = false",
             fix: "Add `run_in_transaction = false` to the migration's metadata.toml and keep the CONCURRENTLY statement alone in up.sql",
           };
-      return [unit(path, "diesel", prepared, { wrap, oneQuery: "Diesel" }, notes)];
+      return [unit(path, "diesel", prepared, { wrap, oneQuery: "Diesel" }, notes, repo.parseAll)];
     }
     case "drizzle":
       return [
         unit(path, "drizzle", prepared, {
           wrap: { kind: "unknown", why: "drizzle-kit's transaction handling of a multi-statement migration is not verified" },
           oneQuery: null,
-        }, notes),
+        }, notes, repo.parseAll),
       ];
     case "supabase":
       return [
         unit(path, "supabase", prepared, {
           wrap: { kind: "unknown", why: "the Supabase CLI's transaction handling of a multi-statement migration is not verified" },
           oneQuery: null,
-        }, notes),
+        }, notes, repo.parseAll),
       ];
     case "transaction":
       return [
         unit(path, "sql", prepared, {
           wrap: { kind: "tx", why: "the configured runner wraps each migration in a transaction (runner: transaction)", fix: TX_FIX_FILE },
           oneQuery: null,
-        }, notes),
+        }, notes, repo.parseAll),
       ];
     case "one-query":
-      return [unit(path, "sql", prepared, { wrap: NO_TX, oneQuery: "the configured runner (runner: one-query)" }, notes)];
+      return [unit(path, "sql", prepared, { wrap: NO_TX, oneQuery: "the configured runner (runner: one-query)" }, notes, repo.parseAll)];
     case "psql":
-      return [unit(path, "sql", prepared, { wrap: NO_TX, oneQuery: null }, notes)];
+      return [unit(path, "sql", prepared, { wrap: NO_TX, oneQuery: null }, notes, repo.parseAll)];
   }
 }
 
-function unit(path: string, runner: string, text: string, mode: SqlRunMode, notes: UnitNote[]): MigrationUnit {
+function unit(path: string, runner: string, text: string, mode: SqlRunMode, notes: UnitNote[], parseAll: boolean): MigrationUnit {
+  if (!parseAll && !mayMatter(text)) return { path, runner, ops: [], ...(notes.length ? { notes } : {}) };
   const analysis = analyzeSql(text, mode);
   const out: MigrationUnit = { path, runner, ops: analysis.ops, ...(notes.length ? { notes } : {}) };
   if (analysis.foreignDialect) return { path, runner, ops: [], foreignDialect: analysis.foreignDialect };
@@ -290,7 +293,7 @@ function keep(text: string, keepSet: ReadonlySet<number>): string {
 }
 
 /** Liquibase formatted SQL: each `--changeset` is a unit, in a transaction unless runInTransaction:false. */
-function liquibaseUnits(path: string, lines: readonly { text: string }[], text: string): MigrationUnit[] {
+function liquibaseUnits(path: string, lines: readonly { text: string }[], text: string, parseAll: boolean): MigrationUnit[] {
   const starts: { index: number; attrs: string }[] = [];
   for (const [i, l] of lines.entries()) {
     const m = /^--\s*changeset\s+(.*)$/i.exec(l.text);
@@ -310,7 +313,7 @@ function liquibaseUnits(path: string, lines: readonly { text: string }[], text: 
           why: "Liquibase runs each changeset in a transaction unless it says runInTransaction:false",
           fix: "Give the CONCURRENTLY statement its own changeset with runInTransaction:false",
         };
-    units.push(unit(path, "liquibase", keep(text, keepSet), { wrap, oneQuery }, []));
+    units.push(unit(path, "liquibase", keep(text, keepSet), { wrap, oneQuery }, [], parseAll));
   }
   return units;
 }

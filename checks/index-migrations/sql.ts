@@ -61,8 +61,17 @@ export const SQUAWK_RULES = {
 const FOREIGN_DIALECT: readonly [RegExp, string][] = [
   [/`|\bENGINE\s*=|\bAUTO_INCREMENT\b|\bUNSIGNED\b|\bDEFAULT\s+CHARSET\b|\bON\s+UPDATE\s+CURRENT_TIMESTAMP\b/i, "MySQL"],
   [/\bAUTOINCREMENT\b|\bPRAGMA\b|\bWITHOUT\s+ROWID\b/i, "SQLite"],
-  [/\bIDENTITY\s*\(\s*\d+\s*,\s*\d+\s*\)|\bNVARCHAR\s*\(\s*MAX\s*\)|^\s*GO\s*$/im, "SQL Server"],
+  [/\bIDENTITY\s*\(\s*\d+\s*,\s*\d+\s*\)|\bNVARCHAR\s*\(\s*MAX\s*\)|\b(NON)?CLUSTERED\b|^\s*GO\s*$/im, "SQL Server"],
 ];
+
+/**
+ * Words without which SQL cannot build, drop or rebuild an index, create a partitioned table or run
+ * dynamic SQL. A text without any of them is not parsed (parsing is the costly part of a repository
+ * with thousands of migrations); it cannot change the verdict.
+ */
+export function mayMatter(text: string): boolean {
+  return /index|unique|primary|partition|\bdo\b|\$\$|execute|concurrently|squawk/i.test(text);
+}
 
 /**
  * Parses `text` (a whole migration, or the SQL of one framework call) and returns its index
@@ -325,7 +334,7 @@ function doBodyOps(body: string, at: { line: number; endLine?: number }, ops: Op
   } else if (found.plain) {
     ops.push({ kind: "dynamic", ...at, detail: `a DO block runs ${found.plain}` });
   } else if (found.executesIndexText) {
-    ops.push({ kind: "dynamic", ...at, detail: "a DO block builds index SQL dynamically (EXECUTE)" });
+    ops.push({ kind: "dynamic", ...at, detail: "a DO block builds index SQL in a string (EXECUTE)" });
   }
 }
 
@@ -344,10 +353,8 @@ function scanIndexWords(text: string, depth: number): IndexWords {
     return out;
   }
   const words = tokens.map((t) => (t.tokenName === "SCONST" || t.tokenName.endsWith("COMMENT") ? "" : t.text.toLowerCase()));
-  let executes = false;
   for (let i = 0; i < tokens.length; i++) {
     const w = words[i];
-    if (w === "execute") executes = true;
     if (w === "create" || w === "drop" || w === "reindex") {
       let j = i + 1;
       if (words[j] === "unique") j++;
@@ -363,7 +370,6 @@ function scanIndexWords(text: string, depth: number): IndexWords {
       const inner = scanIndexWords(unquote(token.text), depth + 1);
       out.concurrent ??= inner.concurrent;
       if (inner.plain || inner.concurrent) out.executesIndexText = true;
-      else if (executes) out.executesIndexText = true;
     }
   }
   return out;

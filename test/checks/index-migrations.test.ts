@@ -580,3 +580,76 @@ ${noTx}  pgm.createIndex("orders", ["user_id", "created_at"], { concurrently: tr
     ]);
   });
 });
+
+describe("index-migrations: which files are migrations", () => {
+  it("down and undo scripts are not judged; a forward migration named rollback is", async () => {
+    await expectCase(
+      {
+        "migrations/001_users_down.sql": "DROP INDEX users_email;\n",
+        "migrations/002_users.down.sql": "DROP INDEX users_email;\n",
+        "migrations/003_x/down.sql": "DROP INDEX users_email;\n",
+        "src/main/resources/db/migration/U4__undo.sql": "DROP INDEX users_email;\n",
+        "migrations/rollback/005.sql": "DROP INDEX users_email;\n",
+        "migrations/006_rollback_feature.sql": "CREATE INDEX i ON t (c);\n",
+      },
+      "fail",
+      ["create-index-not-concurrent migrations/006_rollback_feature.sql:1"],
+    );
+  });
+
+  it("a PostgreSQL directory wins over a dialect word elsewhere in the path", async () => {
+    await expectCase(
+      { "mysql-compat/migrations/postgres/001.sql": "CREATE INDEX i ON t (c);\n", "db/migrations/mysql/001.sql": "CREATE INDEX i ON t (c);\n" },
+      "fail",
+      ["create-index-not-concurrent mysql-compat/migrations/postgres/001.sql:1"],
+    );
+  });
+
+  it("Django initial and squashed migrations only run on fresh databases", async () => {
+    const m = (attr: string) => `from django.db import migrations, models
+
+class Migration(migrations.Migration):
+${attr}
+    operations = [
+        migrations.AddField(model_name="order", name="shop", field=models.ForeignKey(on_delete=models.CASCADE, to="app.shop")),
+        migrations.AddIndex(model_name="order", index=models.Index(fields=["code"], name="order_code")),
+        AddIndexConcurrently("order", models.Index(fields=["user"], name="order_user")),
+    ]
+`;
+    await expectCase(
+      {
+        "app/migrations/0002_initial.py": m("    initial = True\n"),
+        "app/migrations/0003_squashed_0009.py": m('    replaces = [("app", "0003_a"), ("app", "0009_b")]\n'),
+      },
+      "fail",
+      // a concurrent build inside the migration's transaction fails on a fresh database too
+      ["concurrent-in-transaction app/migrations/0002_initial.py:9", "concurrent-in-transaction app/migrations/0003_squashed_0009.py:9"],
+    );
+  });
+
+  it("SQL the reader cannot see inside safety_assured is acknowledged, not indeterminate", async () => {
+    await expectCase(
+      { "db/migrate/20240101000000_x.rb": "class X < ActiveRecord::Migration[7.1]\n  def up\n    safety_assured do\n      execute Functions::SQL\n    end\n  end\nend\n" },
+      "pass",
+      ["acknowledged db/migrate/20240101000000_x.rb:4"],
+    );
+  });
+
+  it("interpolated SQL that has nothing to do with indexes is ignored; interpolated index SQL is dynamic", async () => {
+    await expectCase(
+      {
+        "db/migrate/20240101000000_x.rb":
+          'class X < ActiveRecord::Migration[7.1]\n  def up\n    execute "UPDATE t SET a = #{x}#{\' \'}WHERE b"\n    execute "CREATE INDEX #{name} ON #{table} USING #{m}"\n  end\nend\n',
+      },
+      "indeterminate",
+      ["dynamic-sql db/migrate/20240101000000_x.rb:4"],
+    );
+  });
+
+  it("SQL for another database in an adapter branch is not a parse error", async () => {
+    await expectPass(indexMigrations, {
+      "db/migrate/20240101000000_x.rb":
+        'class X < ActiveRecord::Migration[7.1]\n  def up\n    if connection.adapter_name == "SQLServer"\n      execute "CREATE UNIQUE NONCLUSTERED INDEX i ON t (c) WHERE c IS NOT NULL"\n    end\n  end\nend\n',
+    });
+  });
+});
