@@ -444,6 +444,7 @@ describe("dockerfile-reload: which files count", () => {
     ["Dockerfile.local"],
     ["tests/e2e/Dockerfile"],
     ["Dockerfile-debug"],
+    ["api.dev.Dockerfile"],
   ])("%s is development-only", async (path) => {
     const r = await expectPass(check, { [path]: 'FROM python\nCMD ["uvicorn", "app:app", "--reload"]\n' });
     expect((r.facts?.skipped as { path: string }[]).map((s) => s.path)).toEqual([path]);
@@ -464,7 +465,7 @@ describe("dockerfile-reload: which files count", () => {
 
   it("compose files named dev, local or test are development; prod is production", async () => {
     const cmd = "services:\n  web:\n    command: flask run --debug\n";
-    await expectPass(check, { "docker-compose.dev.yml": cmd, "compose.local.yaml": cmd, "docker-compose.test.yml": cmd });
+    await expectPass(check, { "docker-compose.dev.yml": cmd, "compose.local.yaml": cmd, "docker-compose.test.yml": cmd, "compose.dev.yaml": cmd, "dev/docker-compose.yml": cmd });
     const r = await run({ "compose.production.yaml": cmd });
     expectResult(check, r, "fail", [
       { messageId: "dev-server", path: "compose.production.yaml", line: 3 },
