@@ -1,6 +1,7 @@
 import { createCheckContext, globMatcher, type FileStore } from "../check/context.js";
 import type { AnyCheck, CheckResult } from "../check/types.js";
 import type { Checklist, CheckEntry } from "../config/types.js";
+import { comparePathBytes } from "../snapshot/path-order.js";
 import type { RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
 import { mapLimit } from "./map-limit.js";
 import { phaseStatus } from "./phase-status.js";
@@ -58,7 +59,7 @@ export async function runAudit(
     }
   });
 
-  const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePaths);
+  const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePathBytes);
   const store: FileStore = { allPaths, existing: new Set(allPaths), texts, skipped };
 
   const phaseReports: PhaseReport[] = [];
@@ -77,7 +78,7 @@ export async function runAudit(
     commit: snapshot.commit,
     checklist: checklist.origin,
     phases: phaseReports,
-    skipped: skippedEntries.sort((a, b) => comparePaths(a.path, b.path)),
+    skipped: skippedEntries.sort((a, b) => comparePathBytes(a.path, b.path)),
     notes: listing.notes,
     ...(snapshot.fileUrlBase ? { fileUrlBase: snapshot.fileUrlBase } : {}),
   };
@@ -114,9 +115,4 @@ function errorResult(check: AnyCheck, why: string): CheckResult {
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
-}
-
-/** Byte-order comparison of paths, the same on every machine (no locale). */
-export function comparePaths(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,5 @@
 import picomatch from "picomatch";
+import { comparePathBytes } from "../snapshot/path-order.js";
 import type { SkipReason } from "../snapshot/types.js";
 import type { CheckContext, Finding, FindingInput, MessageData, MessageSpec } from "./types.js";
 
@@ -37,8 +38,6 @@ export function buildFinding(
   return finding;
 }
 
-const byteOrder = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 /** The file state one audit read, shared by every check's context. */
 export interface FileStore {
   readonly allPaths: readonly string[];
@@ -56,7 +55,7 @@ export function createCheckContext<Options, MessageId extends string>(args: {
   const { store } = args;
   const inScope = globMatcher(args.patterns);
   // Only read files can be in scope, and they are few: filter those, not the whole listing.
-  const paths = [...store.texts.keys()].filter((p) => inScope(p)).sort(byteOrder);
+  const paths = [...store.texts.keys()].filter((p) => inScope(p)).sort(comparePathBytes);
   return {
     options: args.options,
     paths,

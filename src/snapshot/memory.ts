@@ -1,4 +1,5 @@
 import { decodeFile } from "./decode.js";
+import { comparePathBytes } from "./path-order.js";
 import {
   DEFAULT_MAX_FILE_BYTES,
   type FileEntry,
@@ -45,7 +46,7 @@ export class MemorySnapshot implements RepoSnapshot {
   async list(): Promise<SnapshotListing> {
     const files: FileEntry[] = [];
     const skipped: SkippedEntry[] = [...this.extraSkipped];
-    for (const [path, bytes] of [...this.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    for (const [path, bytes] of [...this.files].sort(([a], [b]) => comparePathBytes(a, b))) {
       if (bytes.length > this.maxFileBytes) skipped.push({ path, reason: "too-large", size: bytes.length });
       else files.push({ path, size: bytes.length, blob: null });
     }

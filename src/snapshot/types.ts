@@ -9,7 +9,7 @@
 export interface RepoSnapshot {
   /** What the reports call the repository: a path, or `owner/name`. */
   readonly label: string;
-  /** The commit audited, or null when that is not a commit (a plain directory, a dirty work tree). */
+  /** The commit audited (a checkout's HEAD, even with uncommitted edits, which a note then reports); null outside git or before the first commit. */
   readonly commit: string | null;
   /** Base URL for links to files at this state, e.g. `https://github.com/o/r/blob/<sha>/`; absent locally. */
   readonly fileUrlBase?: string;
@@ -20,7 +20,7 @@ export interface RepoSnapshot {
 }
 
 export interface SnapshotListing {
-  /** Regular files that may be read, sorted by path (POSIX separators, relative to the root). */
+  /** Regular files that may be read, sorted by path in UTF-8 byte order as git sorts (POSIX separators, relative to the root). */
   readonly files: readonly FileEntry[];
   /** Entries that are listed but never read (symlinks, submodules, files over the size cap). */
   readonly skipped: readonly SkippedEntry[];
