@@ -10,6 +10,7 @@ import { readJsMigration, type JsRepoContext } from "./js.js";
 import type { MigrationUnit, Skip } from "./model.js";
 import { tokenizePython } from "./python.js";
 import { readRailsMigration } from "./rails.js";
+import { parseRuby, type RNode } from "./ruby.js";
 import { basename, dirname } from "./sql-runners.js";
 
 /** What the framework readers may read besides the migration itself. */
@@ -25,6 +26,7 @@ export class FrameworkSession {
   private djangoDialectCache: string | null | undefined;
   private jsContext: JsRepoContext | undefined;
   private readonly railsDialects = new Map<string, string | null>();
+  private readonly startAfter = new Map<string, bigint | null>();
 
   constructor(private readonly repo: FrameworkRepoContext) {}
 
@@ -37,7 +39,14 @@ export class FrameworkSession {
         this.railsDialects.set(root, dialect);
       }
       if (dialect) return { skip: "dialect", detail: `a ${dialect} database (config/database.yml)` };
-      return readRailsMigration(path, text);
+      let startAfter = this.startAfter.get(root);
+      if (startAfter === undefined) {
+        startAfter = strongMigrationsStartAfter(this.repo.read(`${root ? `${root}/` : ""}config/initializers/strong_migrations.rb`));
+        this.startAfter.set(root, startAfter);
+      }
+      const version = /^(\d+)_/.exec(basename(path))?.[1];
+      const old = startAfter !== null && version !== undefined && BigInt(version) <= startAfter;
+      return readRailsMigration(path, text, old ? `StrongMigrations.start_after = ${startAfter}` : null);
     }
     if (path.endsWith(".py")) {
       if (isAlembic(text)) {
@@ -130,4 +139,27 @@ function collectAdapters(v: unknown, out: Set<string>, depth = 0): void {
     if (k === "adapter" && typeof x === "string") out.add(x);
     else collectAdapters(x, out, depth + 1);
   }
+}
+
+/** `StrongMigrations.start_after = 20240101000000` in config/initializers/strong_migrations.rb. */
+function strongMigrationsStartAfter(text: string | undefined): bigint | null {
+  if (text === undefined) return null;
+  let found: bigint | null = null;
+  const visit = (n: RNode): void => {
+    if (n.k === "opaque") {
+      const [target, value] = n.parts;
+      if (
+        target?.k === "call" &&
+        target.name === "start_after" &&
+        target.recv?.k === "const" &&
+        target.recv.v === "StrongMigrations" &&
+        value?.k === "num" &&
+        /^\d[\d_]*$/.test(value.v)
+      )
+        found = BigInt(value.v.replace(/_/g, ""));
+      n.parts.forEach(visit);
+    } else if (n.k === "call" && n.block) n.block.forEach(visit);
+  };
+  parseRuby(text).forEach(visit);
+  return found;
 }

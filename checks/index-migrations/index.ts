@@ -24,6 +24,7 @@ export const DEFAULT_PATHS: readonly string[] = [
   // Django and Alembic / Flask-Migrate
   "**/migrations/**/*.py",
   "**/alembic/versions/**/*.py",
+  "**/*migrations/versions/**/*.py",
   // Knex, TypeORM, Sequelize
   "**/migrations/**/*.{js,cjs,mjs,ts}",
   "**/migration/**/*.ts",
@@ -52,6 +53,7 @@ const CONTEXT_FILES: readonly string[] = [
   "**/application*.{yml,yaml}",
   "**/migrations/*/metadata.toml",
   "**/config/database.yml",
+  "**/config/initializers/strong_migrations.rb",
   "**/env.py",
   "**/settings.py",
   "**/settings/*.py",
@@ -171,7 +173,7 @@ export const indexMigrations = defineCheck({
       severity: "warning",
     },
     acknowledged: {
-      message: "{{what}} is acknowledged by an ignore comment or safety_assured",
+      message: "{{what}} is acknowledged (a squawk-ignore comment, safety_assured, or StrongMigrations.start_after)",
       severity: "notice",
     },
   },

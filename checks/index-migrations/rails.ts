@@ -35,14 +35,15 @@ interface State {
   readonly dir: string | null;
 }
 
-export function readRailsMigration(path: string, text: string): MigrationUnit[] | Skip {
+/** `acknowledgedBy`: set when strong_migrations' start_after exempts this (older) migration. */
+export function readRailsMigration(path: string, text: string, acknowledgedBy: string | null = null): MigrationUnit[] | Skip {
   const nodes = parseRuby(text);
   const classes = migrationClasses(nodes);
   if (classes.length === 0) return { skip: "not-migration", detail: "no ActiveRecord::Migration class" };
   const ops: Op[] = [];
   for (const cls of classes) {
     const disabled = cls.body.some((n) => n.k === "call" && n.recv === null && n.name === "disable_ddl_transaction!");
-    const base: State = { wrap: disabled ? NO_TX : RAILS_TX, ops, env: new Map(), ack: false, table: null, dir: null };
+    const base: State = { wrap: disabled ? NO_TX : RAILS_TX, ops, env: new Map(), ack: acknowledgedBy !== null, table: null, dir: null };
     for (const n of cls.body) {
       if (n.k !== "def") continue;
       if (n.name === "down" || n.name === "self.down") continue;

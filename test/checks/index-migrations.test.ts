@@ -193,6 +193,18 @@ describe("index-migrations: Rails", () => {
     });
   });
 
+  it("StrongMigrations.start_after acknowledges older migrations", async () => {
+    await expectCase(
+      {
+        "config/initializers/strong_migrations.rb": "StrongMigrations.start_after = 20240101000000\nStrongMigrations.lock_timeout = 10.seconds\n",
+        "db/migrate/20231231000000_old.rb": rails("    add_index :orders, :a\n"),
+        "db/migrate/20240102000000_new.rb": rails("    add_index :orders, :b\n"),
+      },
+      "fail",
+      ["acknowledged db/migrate/20231231000000_old.rb:3", "create-index-not-concurrent db/migrate/20240102000000_new.rb:3"],
+    );
+  });
+
   it("a SQLite Rails application is not applicable", async () => {
     const result = await runCheck(indexMigrations, {
       "config/database.yml": "default: &default\n  adapter: sqlite3\ndevelopment:\n  <<: *default\n  database: db/dev.sqlite3\n",
