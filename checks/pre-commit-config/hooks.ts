@@ -225,6 +225,17 @@ export function localHookPrograms(hook: PreCommitHookRef): ProgramRun[] | undefi
   return programsOf(all);
 }
 
+/**
+ * A local hook whose entry runs only things phase-gate cannot see into (`make lint`, a script,
+ * `tox -e lint`): it may run any tool.
+ */
+export function isOpaqueLocalHook(hook: PreCommitHookRef): boolean {
+  if (hook.repo !== "local" || hook.language === "fail" || hook.language === "pygrep") return false;
+  const runs = localHookPrograms(hook);
+  if (!runs || runs.length === 0) return true;
+  return runs.every((r) => OPAQUE.has(r.program) || SCRIPT.test(r.program));
+}
+
 /** Whether `hook` runs the tool of the required hook id. */
 export function satisfies(required: string, hook: PreCommitHookRef): boolean {
   if (hook.repo === "meta") return false;

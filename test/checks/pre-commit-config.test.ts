@@ -30,6 +30,19 @@ describe("pre-commit-config: messages, facts and summary", () => {
     expect(r.summary).toBe("6 hooks in .pre-commit-config.yaml, every rev pinned");
   });
 
+  it("names the required hooks it found, and what it could not verify", async () => {
+    const r = await runCheck(preCommitConfig, stack?.files ?? {}, { hooks: ["ruff", "black", "mypy", "bandit", "detect-secrets"] });
+    expect(r.summary).toBe("6 hooks in .pre-commit-config.yaml, every rev pinned, required ruff, black, mypy, bandit, detect-secrets present");
+    const make = CASES.find((c) => c.name === "a required hook may hide behind make");
+    const m = await runCheck(preCommitConfig, make?.files ?? {}, make?.options ?? {});
+    expect(m.summary).toBe(
+      "3 hooks in .pre-commit-config.yaml, required codespell present; 1 warning (local hooks run commands phase-gate cannot look into)",
+    );
+    expect(m.findings[0]?.message).toBe(
+      "Required hook 'ruff' is not configured by name, and local hooks 'lint' (`make lint-python`) run commands that may run it",
+    );
+  });
+
   it("reports no hooks as facts when there is no config, and no facts when it does not load", async () => {
     expect((await runCheck(preCommitConfig, {}, {})).facts).toEqual({ hooks: [] });
     expect((await runCheck(preCommitConfig, { [CONFIG]: "repos: [" }, {})).facts).toBeUndefined();
