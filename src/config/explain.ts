@@ -281,8 +281,23 @@ export function describeSchema(schema: z.ZodType | undefined): string | undefine
   return schema ? words(schema, 0)?.one : undefined;
 }
 
+/**
+ * Metadata key naming what a schema validates, for schemas whose type says nothing (a transform):
+ * `.meta({ [NOUN]: { one: "a check", many: "checks" } })`.
+ */
+export const NOUN = "phaseGateNoun";
+
+function named(schema: z.ZodType): Words | undefined {
+  const noun = schema.meta()?.[NOUN];
+  if (typeof noun !== "object" || noun === null) return undefined;
+  const { one, many } = noun as { one?: unknown; many?: unknown };
+  return typeof one === "string" && typeof many === "string" ? { one, many } : undefined;
+}
+
 function words(schema: z.ZodType, depth: number): Words | undefined {
   if (depth > 4) return undefined;
+  const own = named(schema);
+  if (own) return own;
   const u = unwrap(schema);
   if (u instanceof z.ZodString) return { one: "a string", many: "strings" };
   if (u instanceof z.ZodNumber) return u.isInt ? { one: "an integer", many: "integers" } : { one: "a number", many: "numbers" };

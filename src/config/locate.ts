@@ -19,7 +19,9 @@ type Range = readonly [number, number];
 export function spanOf(lineCounter: LineCounter, range: Range, point = false): Span {
   const start = position(lineCounter, range[0]);
   if (point || range[1] <= range[0]) return start;
-  const end = position(lineCounter, range[1]);
+  let end = position(lineCounter, range[1]);
+  // A block collection ends after its last newline: end it at the end of its last line instead.
+  if (end.column === 1 && end.line > start.line) end = position(lineCounter, range[1] - 1);
   return { ...start, endLine: end.line, endColumn: end.column };
 }
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AnyCheck } from "../check/types.js";
 import type { Gate } from "../audit/types.js";
 import { quoteList, suggestionHint } from "./did-you-mean.js";
-import { explainIssues } from "./explain.js";
+import { explainIssues, NOUN } from "./explain.js";
 import { isPlainObject, type PathSegment, type ProblemParams } from "./problem.js";
 import type { CheckEntry, PhaseConfig, Registry } from "./types.js";
 
@@ -52,7 +52,10 @@ export function checklistSchema(registry: Registry): z.ZodType<ParsedChecklist> 
 }
 
 function buildSchema(registry: Registry): z.ZodType<ParsedChecklist> {
-  const entry = z.unknown().transform((value, ctx): CheckEntry => checkEntry(value, ctx, registry) ?? z.NEVER);
+  const entry = z
+    .unknown()
+    .transform((value, ctx): CheckEntry => checkEntry(value, ctx, registry) ?? z.NEVER)
+    .meta({ [NOUN]: { one: "a check", many: "checks" } });
 
   // Descriptions are the hints of "missing 'x'" errors.
   const phase = z
