@@ -215,7 +215,15 @@ function audit(ctx: CheckContext<Options, MessageId>): CheckResult {
       runners.unreadable = (runners.unreadable ?? 0) + 1;
       continue;
     }
-    const read = path.endsWith(".sql") ? readSqlMigration(path, text, sqlRepo) : frameworks.read(path, text);
+    let read: ReturnType<typeof readSqlMigration>;
+    try {
+      read = path.endsWith(".sql") ? readSqlMigration(path, text, sqlRepo) : frameworks.read(path, text);
+    } catch (error) {
+      // hostile nesting that still exhausts the stack is bad input, not a bug of the check
+      if (!(error instanceof RangeError)) throw error;
+      judge.add({ messageId: "migration-unreadable", data: { reason: "nested too deeply to read" }, path, effect: "indeterminate" });
+      continue;
+    }
     if ("skip" in read) {
       if (read.skip === "dialect") skipped.otherDialect++;
       else skipped.notMigration++;

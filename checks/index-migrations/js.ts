@@ -368,8 +368,9 @@ function memberName(n: AnyNode): string | null {
 }
 
 /** `knex.schema.withSchema("s").alterTable` -> "knex.schema.withSchema().alterTable". */
-function calleeText(n: AnyNode | null | undefined): string {
+function calleeText(n: AnyNode | null | undefined, depth = 0): string {
   if (!n) return "";
+  if (depth > 100) return "?";
   switch (n.type) {
     case "Identifier":
       return n.name as string;
@@ -377,15 +378,15 @@ function calleeText(n: AnyNode | null | undefined): string {
       return "this";
     case "MemberExpression":
     case "OptionalMemberExpression":
-      return `${calleeText(n.object as AnyNode)}.${keyName(n.property as AnyNode) ?? "?"}`;
+      return `${calleeText(n.object as AnyNode, depth + 1)}.${keyName(n.property as AnyNode) ?? "?"}`;
     case "CallExpression":
     case "OptionalCallExpression":
-      return `${calleeText(n.callee as AnyNode)}()`;
+      return `${calleeText(n.callee as AnyNode, depth + 1)}()`;
     case "AwaitExpression":
-      return calleeText(n.argument as AnyNode);
+      return calleeText(n.argument as AnyNode, depth + 1);
     case "TSNonNullExpression":
     case "TSAsExpression":
-      return calleeText(n.expression as AnyNode);
+      return calleeText(n.expression as AnyNode, depth + 1);
     default:
       return "?";
   }
@@ -395,19 +396,19 @@ function schemaOf(callee: string): string | null {
   return /withSchema\(\)/.test(callee) ? INTERPOLATED : null;
 }
 
-function stringValue(n: AnyNode | null | undefined): { value: string; interp: boolean; line: number } | null {
-  if (!n) return null;
+function stringValue(n: AnyNode | null | undefined, depth = 0): { value: string; interp: boolean; line: number } | null {
+  if (!n || depth > 100) return null;
   if (n.type === "StringLiteral") return { value: n.value as string, interp: false, line: lineOf(n) };
   if (n.type === "TemplateLiteral") {
     const quasis = (n.quasis as AnyNode[]).map((q) => ((q.value as { cooked?: string; raw: string }).cooked ?? (q.value as { raw: string }).raw));
     return { value: quasis.join(INTERPOLATED), interp: quasis.length > 1, line: lineOf(n) };
   }
   if (n.type === "BinaryExpression" && n.operator === "+") {
-    const l = stringValue(n.left as AnyNode);
-    const r = stringValue(n.right as AnyNode);
+    const l = stringValue(n.left as AnyNode, depth + 1);
+    const r = stringValue(n.right as AnyNode, depth + 1);
     if (l && r) return { value: l.value + r.value, interp: l.interp || r.interp, line: l.line };
   }
-  if (n.type === "TSAsExpression") return stringValue(n.expression as AnyNode);
+  if (n.type === "TSAsExpression") return stringValue(n.expression as AnyNode, depth + 1);
   return null;
 }
 

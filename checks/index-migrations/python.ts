@@ -212,9 +212,27 @@ export function parsePython(src: string): PStmt[] {
   return new PyParser(tokenizePython(src)).module();
 }
 
+/** Deeper nesting than this is read as opaque (no recursion overflow on hostile input). */
+const MAX_DEPTH = 150;
+
 class PyParser {
   private i = 0;
   private steps = 0;
+  private depth = 0;
+
+  /** Runs a recursive step, or, past MAX_DEPTH, skips one token and returns the fallback. */
+  private nested<T>(step: () => T, fallback: T): T {
+    if (this.depth >= MAX_DEPTH) {
+      this.i++;
+      return fallback;
+    }
+    this.depth++;
+    try {
+      return step();
+    } finally {
+      this.depth--;
+    }
+  }
 
   constructor(private readonly toks: readonly Tok[]) {}
 
@@ -246,6 +264,10 @@ class PyParser {
 
   /** Statements until a DEDENT (consumed) when `nested`, or to the end. */
   private statements(nested: boolean): PStmt[] {
+    return this.nested(() => this.statementsInner(nested), []);
+  }
+
+  private statementsInner(nested: boolean): PStmt[] {
     const out: PStmt[] = [];
     while (!this.done()) {
       const t = this.peek();
@@ -451,6 +473,10 @@ class PyParser {
   }
 
   expr(): PNode | null {
+    return this.nested(() => this.exprInner(), { k: "opaque", parts: [], line: this.peek()?.line ?? 0 });
+  }
+
+  private exprInner(): PNode | null {
     const first = this.peek();
     if (!first) return null;
     if (this.isName(first, "lambda")) {
@@ -500,7 +526,7 @@ class PyParser {
     if (!t) return null;
     if (this.isOp(t, "-", "+", "~", "*", "**") || this.isName(t, "not", "await")) {
       this.i++;
-      return this.unary();
+      return this.expr();
     }
     return this.postfix(this.atom());
   }

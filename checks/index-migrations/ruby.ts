@@ -294,9 +294,27 @@ const BODY_SEPARATORS = new Set(["else", "elsif", "when", "in", "rescue", "ensur
 const MODIFIERS = new Set(["if", "unless", "while", "until", "rescue"]);
 const STOP_WORDS = new Set(["end", "do", "then", "and", "or", ...MODIFIERS, ...BODY_SEPARATORS]);
 
+/** Deeper nesting than this is read as opaque (no recursion overflow on hostile input). */
+const MAX_DEPTH = 150;
+
 class Parser {
   private i = 0;
   private steps = 0;
+  private depth = 0;
+
+  /** Runs a recursive step, or, past MAX_DEPTH, skips one token and returns the fallback. */
+  private nested<T>(step: () => T, fallback: T): T {
+    if (this.depth >= MAX_DEPTH) {
+      this.i++;
+      return fallback;
+    }
+    this.depth++;
+    try {
+      return step();
+    } finally {
+      this.depth--;
+    }
+  }
 
   constructor(private readonly toks: readonly Tok[]) {}
 
@@ -332,6 +350,10 @@ class Parser {
 
   /** Statements until `end` (consumed by the caller), `}` or end of input; body separators are flattened. */
   private body(): RNode[] {
+    return this.nested(() => this.bodyInner(), []);
+  }
+
+  private bodyInner(): RNode[] {
     const out: RNode[] = [];
     for (;;) {
       this.skipNl();
@@ -481,6 +503,10 @@ class Parser {
 
   /** An expression; `command` allows a method call with arguments without parentheses. */
   private expr(command: boolean): RNode | null {
+    return this.nested(() => this.exprInner(command), { k: "opaque", line: this.peek()?.line ?? 0, parts: [] });
+  }
+
+  private exprInner(command: boolean): RNode | null {
     const first = this.peek();
     if (!first) return null;
     // local assignment: name = value
@@ -524,7 +550,7 @@ class Parser {
     if (!t) return null;
     if (this.isOp(t, "!", "-", "+", "~", "*", "**", "&", "::") || this.isWord(t, "not", "defined?")) {
       this.i++;
-      return this.unary(command);
+      return this.expr(command);
     }
     return this.postfix(this.primary(command), command);
   }

@@ -500,18 +500,19 @@ function fromParse(raw: readonly RawStmt[], total: number, base: number): Stmt[]
 /** Node `location`s are offsets in the parsed chunk; shift them to offsets in the whole text. */
 function rebase(node: Node, base: number): Node {
   if (base === 0) return node;
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) {
-      for (const v of value) visit(v);
-    } else if (value && typeof value === "object") {
+  // iterative: a deeply nested expression must not overflow the stack
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (Array.isArray(value)) stack.push(...value);
+    else if (value && typeof value === "object") {
       const obj = value as Record<string, unknown>;
       for (const [k, v] of Object.entries(obj)) {
         if (k === "location" && typeof v === "number" && v >= 0) obj[k] = v + base;
-        else visit(v);
+        else if (v && typeof v === "object") stack.push(v);
       }
     }
-  };
-  visit(node);
+  }
   return node;
 }
 

@@ -114,6 +114,19 @@ describe("index-migrations fuzz", () => {
     );
   });
 
+  it("deep nesting does not exhaust the stack", async () => {
+    const depth = 20_000;
+    const result = await runCheck(indexMigrations, {
+      "migrations/0001.sql": `SELECT ${"(".repeat(depth)}1${")".repeat(depth)};\nCREATE INDEX i ON t (c);\n`,
+      "db/migrate/20240101000000_x.rb": `class X < ActiveRecord::Migration[7.1]\n  def change\n    add_index :t, ${"[".repeat(depth)}:a${"]".repeat(depth)}\n${"  foo do\n".repeat(2000)}${"  end\n".repeat(2000)}  end\nend\n`,
+      "alembic/versions/a_x.py": `from alembic import op\ndef upgrade():\n    op.create_index("i", "t", ${"[".repeat(depth)}"a"${"]".repeat(depth)})\n`,
+      "app/migrations/0001_x.py": `from django.db import migrations\nclass Migration(migrations.Migration):\n    operations = ${"[".repeat(depth)}${"]".repeat(depth)}\n`,
+      "migrations/20240101_x.js": `exports.up = (knex) => knex.raw(${"(".repeat(depth)}"x"${")".repeat(depth)} + ${'"a" + '.repeat(5000)}"b");\n`,
+    });
+    expect(result.status).toBe("fail");
+    expect(result.findings.map((f) => `${f.messageId} ${f.path}:${f.line}`)).toContain("create-index-not-concurrent migrations/0001.sql:2");
+  });
+
   it("the check survives token soups in SQL, Rails, Alembic, Django and Knex migrations", async () => {
     await fc.assert(
       fc.asyncProperty(soup(SQL_TOKENS), soup(RUBY_TOKENS), soup(PY_TOKENS), soup(JS_TOKENS), async (sql, rb, py, js) => {
