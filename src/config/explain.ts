@@ -86,8 +86,10 @@ function explainIssue(issue: Issue, root: z.ZodType | undefined, input: unknown,
       return issue.keys.map((key) => {
         const near = closest(key, valid);
         const hint =
-          suggestionHint(key, valid, noun === "option" ? "options" : "keys") ??
-          (noun === "option" ? "this check takes no options" : undefined);
+          key === "<<"
+            ? "YAML merge keys ('<<') are not supported here: write the keys out"
+            : (suggestionHint(key, valid, noun === "option" ? "options" : "keys") ??
+              (noun === "option" ? "this check takes no options" : undefined));
         const what = noun === "option" ? "option" : "key";
         return { path, key, message: `unknown ${what} '${key}'`, ...(hint ? { hint } : {}), near };
       });

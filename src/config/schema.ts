@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AnyCheck } from "../check/types.js";
 import type { Gate } from "../audit/types.js";
 import { quoteList, suggestionHint } from "./did-you-mean.js";
-import { explainIssues, NOUN } from "./explain.js";
+import { describeValue, explainIssues, NOUN } from "./explain.js";
 import { isPlainObject, type PathSegment, type ProblemParams } from "./problem.js";
 import type { CheckEntry, PhaseConfig, Registry } from "./types.js";
 
@@ -19,9 +19,7 @@ export interface ParsedChecklist {
   readonly phases: readonly PhaseConfig[];
 }
 
-export const TOP_LEVEL_KEYS = ["_extends", "phases"] as const;
-export const PHASE_KEYS = ["id", "name", "gate", "doc", "checks"] as const;
-export const GATES: readonly Gate[] = ["required", "advisory"];
+export const GATES = ["required", "advisory"] as const satisfies readonly Gate[];
 
 /** Phase ids name check runs and `/phase-report <id>`: lowercase words joined by `-`, `_` or `.`. */
 const PHASE_ID = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
@@ -66,10 +64,17 @@ function buildSchema(registry: Registry): z.ZodType<ParsedChecklist> {
         .describe("a short kebab-case id, e.g. 'phase-1', used in check-run names and '/phase-report <id>'"),
       name: z.string().trim().min(1).describe("the phase's title, e.g. 'Foundation & Security'"),
       gate: z
-        .enum(["required", "advisory"])
+        .enum(GATES)
         .default("required")
         .describe("'required': a failing phase fails its check run; 'advisory': the check run is neutral"),
-      doc: z.string().min(1).optional().describe("a phase document in the repository whose claims are verified"),
+      doc: z
+        .string()
+        .min(1)
+        .refine((path) => !path.startsWith("/") && !path.split(/[\\/]/).includes(".."), {
+          message: "a path relative to the repository root: no leading '/' and no '..'",
+        })
+        .optional()
+        .describe("a phase document in the repository whose claims are verified"),
       checks: z.array(entry).min(1).describe("the checks of the phase: check ids, or '<check id>: { <options> }'"),
     })
     .strict();
@@ -126,7 +131,7 @@ function uniquePhaseIds(list: unknown, ctx: Ctx): void {
 function checkEntry(value: unknown, ctx: Ctx, registry: Registry): CheckEntry | undefined {
   if (typeof value === "string") return withOptions(value, undefined, false, ctx, registry);
   if (!isPlainObject(value)) {
-    problem(ctx, `expected a check id or a map { <check id>: <options> }, got ${Array.isArray(value) ? "a list" : value === null ? "an empty value (null)" : `a ${typeof value}`}`);
+    problem(ctx, `expected a check id or a map { <check id>: <options> }, got ${describeValue(value)}`);
     return undefined;
   }
   const keys = Object.keys(value);

@@ -421,6 +421,55 @@ describe("phases", () => {
   });
 });
 
+describe("more phase rules", () => {
+  it("wants doc to be a path inside the repository", () => {
+    const all = errors(
+      yaml(
+        "phases:", //                                                       1
+        "  - { id: a, name: A, doc: /etc/passwd, checks: [secrets-baseline] }", // 2
+        "  - { id: b, name: B, doc: ../x.md, checks: [secrets-baseline] }", //    3
+        "  - { id: c, name: C, doc: docs/C.md, checks: [secrets-baseline] }", //  4
+      ),
+    );
+    expect(all.map((e) => [e.line, e.column, e.at, e.message])).toEqual([
+      [2, 28, "phases[0].doc", "a path relative to the repository root: no leading '/' and no '..'"],
+      [3, 28, "phases[1].doc", "a path relative to the repository root: no leading '/' and no '..'"],
+    ]);
+  });
+
+  it("limits the length of phase ids", () => {
+    const id = `p${"-x".repeat(40)}`;
+    expect(theError(yaml("phases:", `  - { id: ${id}, name: P, checks: [secrets-baseline] }`))).toMatchObject({
+      line: 2,
+      column: 11,
+      at: "phases[0].id",
+      message: "phase id is 81 characters long; the limit is 64",
+    });
+  });
+
+  it("says that YAML merge keys are not supported", () => {
+    const all = errors(
+      yaml(
+        "base: &base { gate: advisory }", //  1
+        "phases:", //                         2
+        "  - <<: *base", //                   3
+        "    id: p", //                       4
+        "    name: P", //                     5
+        "    checks: [secrets-baseline]", //  6
+      ),
+    );
+    expect(all.map((e) => [e.line, e.column, e.at, e.message, e.hint])).toEqual([
+      [1, 1, "", "unknown key 'base'", "valid keys: '_extends', 'phases'"],
+      [3, 5, "phases[0]", "unknown key '<<'", "YAML merge keys ('<<') are not supported here: write the keys out"],
+    ]);
+  });
+
+  it("counts lines and columns the same with CRLF line ends", () => {
+    const text = withChecks("      - secrets-baseline", "      - dockerfile-reloads").replace(/\n/g, "\r\n");
+    expect(theError(text)).toMatchObject({ line: 6, column: 9, endLine: 6, endColumn: 27, message: "unknown check 'dockerfile-reloads'" });
+  });
+});
+
 describe("the top level", () => {
   it("reports an empty file, and a file of comments only, at 1:1", () => {
     for (const text of ["", "\n\n", "# nothing here yet\n", "~\n"]) {
