@@ -18,7 +18,8 @@ const ALEMBIC_TX: TxContext = {
 };
 
 interface State {
-  readonly wrap: TxContext;
+  /** Mutable: `op.execute("COMMIT")` ends Alembic's transaction for the rest of the function. */
+  wrap: TxContext;
   readonly ops: Op[];
   readonly env: Map<string, PNode>;
   /** `with op.batch_alter_table("t") as batch_op:` aliases. */
@@ -227,6 +228,12 @@ function execute(c: Call, st: State, call: string, quietWhenUnknown: boolean): v
   if (!sql) {
     if (!quietWhenUnknown && !isQueryBuilder(c.args[0]))
       st.ops.push({ kind: "dynamic", line: c.line, detail: `${call} runs SQL the check cannot read (not a string literal)` });
+    return;
+  }
+  // The old idiom `op.execute("COMMIT")` ends the transaction Alembic opened; the driver does not
+  // know, so later statements of the migration run in autocommit.
+  if (/^\s*(commit|end)\s*;?\s*$/i.test(sql.v)) {
+    st.wrap = NO_TX;
     return;
   }
   st.ops.push(...embeddedSqlOps(sql.v, sql.interp, sql.line, { wrap: st.wrap, oneQuery: call }, call));

@@ -46,7 +46,11 @@ type Tok =
   | { t: "indent"; line: number }
   | { t: "dedent"; line: number };
 
-const OPS3 = ["**=", "//=", ">>=", "<<=", "...", "!="];
+const OPS3 = ["**=", "//=", ">>=", "<<=", "..."];
+const STRING_PREFIX_CHARS = "rRbBuUfF";
+const STRING_START = /([rRbBuUfF]{0,2})(['"])/y;
+const NAME = /[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/y;
+const NUMBER = /0[xXoObB][\w]+|[\d_]*\.?[\d_]*(?:[eE][+-]?\d+)?[jJ]?/y;
 const OPS2 = ["**", "//", "->", ":=", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", ">>", "<<", "@="];
 
 export function tokenizePython(src: string): Tok[] {
@@ -109,8 +113,12 @@ export function tokenizePython(src: string): Tok[] {
       while (i < n && src[i] !== "\n") i++;
       continue;
     }
-    const sm = c === '"' || c === "'" || /[rRbBuUfF]/.test(c) ? /^([rRbBuUfF]{0,2})(['"])/.exec(src.slice(i, i + 4)) : null;
-    if (sm && (sm[1] === "" || /^[rRbBuUfF]{1,2}$/.test(sm[1] ?? ""))) {
+    let sm: RegExpExecArray | null = null;
+    if (c === '"' || c === "'" || STRING_PREFIX_CHARS.includes(c)) {
+      STRING_START.lastIndex = i;
+      sm = STRING_START.exec(src);
+    }
+    if (sm) {
       const prefix = (sm[1] ?? "").toLowerCase();
       const q = sm[2] ?? '"';
       const start = i + (sm[1] ?? "").length;
@@ -121,23 +129,25 @@ export function tokenizePython(src: string): Tok[] {
       i = r.end;
       continue;
     }
-    if (/[A-Za-z_\u0080-\uffff]/.test(c)) {
-      const m = /^[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/.exec(src.slice(i, i + 200));
+    const code = c.charCodeAt(0);
+    if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 0x80) {
+      NAME.lastIndex = i;
+      const m = NAME.exec(src);
       const v = m ? m[0] : c;
       out.push({ t: "name", v, line });
       i += v.length;
       continue;
     }
-    if (/[0-9]/.test(c) || (c === "." && /[0-9]/.test(src[i + 1] ?? ""))) {
-      const m = /^(0[xXoObB][\w]+|[\d_]*\.?[\d_]*([eE][+-]?\d+)?[jJ]?)/.exec(src.slice(i, i + 100));
+    if ((code >= 48 && code <= 57) || (c === "." && /[0-9]/.test(src[i + 1] ?? ""))) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(src);
       const v = m && m[0].length > 0 ? m[0] : c;
       out.push({ t: "num", v, line });
       i += v.length;
       continue;
     }
-    const three = src.slice(i, i + 3);
     const two = src.slice(i, i + 2);
-    const op = OPS3.includes(three) ? three : OPS2.includes(two) ? two : c;
+    const op = OPS2.includes(two) ? (OPS3.includes(src.slice(i, i + 3)) ? src.slice(i, i + 3) : two) : OPS3.includes(src.slice(i, i + 3)) ? src.slice(i, i + 3) : c;
     if (op === "(" || op === "[" || op === "{") depth++;
     if ((op === ")" || op === "]" || op === "}") && depth > 0) depth--;
     out.push({ t: "op", v: op, line });

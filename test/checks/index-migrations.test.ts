@@ -463,6 +463,18 @@ def downgrade():
     ]);
   });
 
+  it('op.execute("COMMIT") ends the transaction for the rest of the revision', async () => {
+    await expectCase(
+      {
+        "alembic/versions/abc128_commit.py": rev(
+          '    op.create_index("ix_a", "orders", ["a"], postgresql_concurrently=True)\n    op.execute("COMMIT")\n    op.create_index("ix_b", "orders", ["b"], postgresql_concurrently=True)\n',
+        ),
+      },
+      "fail",
+      ["concurrent-in-transaction alembic/versions/abc128_commit.py:13"],
+    );
+  });
+
   it("env.py with transactional_ddl=False takes revisions out of the transaction", async () => {
     await expectPass(indexMigrations, {
       "alembic/env.py": "from alembic import context\n\ncontext.configure(connection=connection, target_metadata=None, transactional_ddl=False)\n",
