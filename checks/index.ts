@@ -4,6 +4,8 @@ import { fileAbsent } from "./file-absent.js";
 import { fileContains } from "./file-contains.js";
 import { fileExists } from "./file-exists.js";
 import { fileNotContains } from "./file-not-contains.js";
+import { dockerfileReload } from "./dockerfile-reload/index.js";
+import { preCommitConfig } from "./pre-commit-config/index.js";
 import { secretsBaseline } from "./secrets-baseline/index.js";
 
 /**
@@ -13,6 +15,8 @@ import { secretsBaseline } from "./secrets-baseline/index.js";
  */
 export const ALL_CHECKS: readonly AnyCheck[] = [
   secretsBaseline,
+  preCommitConfig,
+  dockerfileReload,
   fileExists,
   fileAbsent,
   fileContains,

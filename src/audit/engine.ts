@@ -1,8 +1,9 @@
 import { createCheckContext, globMatcher, type FileStore } from "../check/context.js";
+import { matchPaths } from "../check/match-paths.js";
 import type { AnyCheck, CheckResult } from "../check/types.js";
 import type { Checklist, CheckEntry } from "../config/types.js";
 import { comparePathBytes } from "../snapshot/path-order.js";
-import type { RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
+import type { FileEntry, RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
 import { mapLimit } from "./map-limit.js";
 import { phaseStatus } from "./phase-status.js";
 import { validateResult } from "./validate-result.js";
@@ -40,8 +41,10 @@ export async function runAudit(
   for (const phase of phases) for (const entry of phase.checks) plans.set(entry, plan(entry));
 
   const listing = await snapshot.list();
-  const wanted = globMatcher([...plans.values()].flatMap((p) => p.patterns ?? []));
-  const needed = listing.files.filter((f) => wanted(f.path));
+  const patterns = [...plans.values()].flatMap((p) => p.patterns ?? []);
+  const wanted = globMatcher(patterns);
+  const byPath = new Map(listing.files.map((f) => [f.path, f]));
+  const needed = matchPaths(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
 
   const texts = new Map<string, string>();
   const skipped = new Map<string, SkipReason>();

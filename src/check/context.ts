@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import { comparePathBytes } from "../snapshot/path-order.js";
+import { matchPaths } from "./match-paths.js";
 import type { SkipReason } from "../snapshot/types.js";
 import type { CheckContext, Finding, FindingInput, MessageData, MessageSpec } from "./types.js";
 
@@ -60,7 +61,10 @@ export function createCheckContext<Options, MessageId extends string>(args: {
     options: args.options,
     paths,
     allPaths: store.allPaths,
-    match(patterns, among = paths) {
+    // The listing and `paths` are sorted, so globs can narrow them by binary search; any other
+    // list a check passes is filtered as it comes, in its own order.
+    match: (patterns, among = paths) => {
+      if (among === paths || among === store.allPaths) return matchPaths(patterns, among);
       const isMatch = globMatcher(patterns);
       return among.filter((p) => isMatch(p));
     },

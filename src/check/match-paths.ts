@@ -1,0 +1,46 @@
+import picomatch from "picomatch";
+import { comparePathBytes } from "../snapshot/path-order.js";
+
+/**
+ * The paths of `sorted` (UTF-8 byte order, as every listing is) that match any of the globs
+ * (picomatch, `dot: true`), in that order. A glob's literal base (`services` in
+ * `services/*\/Dockerfile`) narrows the candidates to one contiguous range found by binary search,
+ * and a literal path is a lookup, so a 50,000-file listing is not matched path by path for every
+ * glob of every check. Every candidate is still confirmed by picomatch.
+ */
+export function matchPaths(patterns: string | readonly string[], sorted: readonly string[]): string[] {
+  const list = typeof patterns === "string" ? [patterns] : patterns;
+  const hits = new Set<number>();
+  for (const pattern of list) {
+    const isMatch = picomatch(pattern, { dot: true });
+    const [lo, hi] = candidateRange(pattern, sorted);
+    for (let i = lo; i < hi; i++) if (isMatch(sorted[i] as string)) hits.add(i);
+  }
+  return [...hits].sort((a, b) => a - b).map((i) => sorted[i] as string);
+}
+
+function candidateRange(pattern: string, sorted: readonly string[]): [number, number] {
+  const everything: [number, number] = [0, sorted.length];
+  const scan = picomatch.scan(pattern);
+  const base = scan.base;
+  // Negations, escapes and bare globs: no safe literal part to narrow by.
+  if (scan.negated || base === "" || base.includes("\\") || base.endsWith("/")) return everything;
+  if (!scan.isGlob) {
+    const at = lowerBound(sorted, base);
+    return [at, sorted[at] === base ? at + 1 : at];
+  }
+  // `base` itself (`x/**` matches `x`) and every path under `base/` sort between `base` and
+  // `base0` ('0' follows '/'); the few others in that range (`base-old`) picomatch rejects.
+  return [lowerBound(sorted, base), lowerBound(sorted, `${base}0`)];
+}
+
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePathBytes(sorted[mid] as string, key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
