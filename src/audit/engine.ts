@@ -40,8 +40,8 @@ export async function runAudit(
   const plans = new Map<CheckEntry, PlannedCheck>();
   for (const phase of phases) for (const entry of phase.checks) plans.set(entry, plan(entry));
 
-  const listing = await snapshot.list();
   const patterns = [...plans.values()].flatMap((p) => p.patterns ?? []);
+  const listing = await snapshot.list(patterns);
   const wanted = globMatcher(patterns);
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const needed = matchPaths(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);

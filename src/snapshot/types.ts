@@ -13,8 +13,12 @@ export interface RepoSnapshot {
   readonly commit: string | null;
   /** Base URL for links to files at this state, e.g. `https://github.com/o/r/blob/<sha>/`; absent locally. */
   readonly fileUrlBase?: string;
-  /** Every path of the repository, with what could not be read. Called once per audit. */
-  list(): Promise<SnapshotListing>;
+  /**
+   * Every path of the repository, with what could not be read. `want`, when given, is the globs
+   * the audit will read: a snapshot that cannot list everything cheaply (a truncated GitHub tree)
+   * may list only what they can match, and says so in `notes`. Implementations may memoise.
+   */
+  list(want?: readonly string[]): Promise<SnapshotListing>;
   /** The text of one listed file. Never throws for a file that is unreadable: says why instead. */
   read(path: string): Promise<FileRead>;
 }
