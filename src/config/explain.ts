@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { closest, quoteList, suggestionHint } from "./did-you-mean.js";
 import {
+  clip,
   formatPath,
   isPlainObject,
   isProblemParams,
@@ -91,14 +92,14 @@ function explainIssue(issue: Issue, root: z.ZodType | undefined, input: unknown,
             : (suggestionHint(key, valid, noun === "option" ? "options" : "keys") ??
               (noun === "option" ? "this check takes no options" : undefined));
         const what = noun === "option" ? "option" : "key";
-        return { path, key, message: `unknown ${what} '${key}'`, ...(hint ? { hint } : {}), near };
+        return { path, key, message: `unknown ${what} '${clip(key)}'`, ...(hint ? { hint } : {}), near };
       });
     }
 
     case "invalid_value": {
       const values = issue.values.map((v) => String(v));
       const expected = values.length === 1 ? quoteList(values) : `one of ${quoteList(values)}`;
-      const got = typeof value === "string" ? `'${value}'` : describeValue(value);
+      const got = typeof value === "string" ? `'${clip(value)}'` : describeValue(value);
       const near = typeof value === "string" ? closest(value, values) : [];
       return [{ path, message: `expected ${expected}, got ${got}`, ...(near.length ? { hint: `did you mean ${quoteList(near)}?` } : {}) }];
     }
@@ -108,7 +109,7 @@ function explainIssue(issue: Issue, root: z.ZodType | undefined, input: unknown,
       return [{ path, message: sizeMessage(issue, value) }];
 
     case "invalid_format": {
-      const shown = typeof value === "string" ? `'${value}'` : describeValue(value);
+      const shown = typeof value === "string" ? `'${clip(value)}'` : describeValue(value);
       if (issue.format === "regex" && issue.pattern) return [{ path, message: `${shown} does not match ${issue.pattern}` }];
       return [{ path, message: `${shown} is not a valid ${issue.format}` }];
     }

@@ -7,7 +7,7 @@
 import { Composer, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, visit, type Alias, type CST, type Document, type Node, type YAMLError } from "yaml";
 import { explainIssues } from "./explain.js";
 import { keyText, locate, position, spanOf, type AliasTargets } from "./locate.js";
-import { formatPath, type PathSegment, type Problem } from "./problem.js";
+import { clip, formatPath, type PathSegment, type Problem } from "./problem.js";
 import { checklistSchema } from "./schema.js";
 import type { ChecklistLoad, ConfigError, Registry } from "./types.js";
 
@@ -214,7 +214,7 @@ function duplicateKeys(doc: Document, lineCounter: LineCounter, error: MakeError
           continue;
         }
         const { line } = position(lineCounter, rangeOf(first)[0]);
-        errors.push(error(rangeOf(node), formatPath(pathOf([...ancestors, map])), `duplicate key '${key}'`, `'${key}' is already set at line ${line}; keep one of them`));
+        errors.push(error(rangeOf(node), formatPath(pathOf([...ancestors, map])), `duplicate key '${clip(key)}'`, `'${clip(key)}' is already set at line ${line}; keep one of them`));
       }
       return undefined;
     },

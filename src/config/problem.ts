@@ -63,3 +63,15 @@ export function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
   }
   return current;
 }
+
+const MAX_SHOWN = 80;
+
+/**
+ * User text as a message shows it: control characters escaped (`\u0007`), and cut at 80
+ * characters, so that a hostile file cannot make a message huge or garble a terminal.
+ */
+export function clip(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const escaped = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escaped.length > MAX_SHOWN ? `${escaped.slice(0, MAX_SHOWN - 1)}…` : escaped;
+}

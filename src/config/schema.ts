@@ -9,7 +9,7 @@ import type { AnyCheck } from "../check/types.js";
 import type { Gate } from "../audit/types.js";
 import { quoteList, suggestionHint } from "./did-you-mean.js";
 import { describeValue, explainIssues, NOUN } from "./explain.js";
-import { isPlainObject, type PathSegment, type ProblemParams } from "./problem.js";
+import { clip, isPlainObject, type PathSegment, type ProblemParams } from "./problem.js";
 import type { CheckEntry, PhaseConfig, Registry } from "./types.js";
 
 /** What the checklist file validates to (before the loader adds its origin). */
@@ -103,7 +103,7 @@ function phaseId(id: string, ctx: Ctx): void {
       .replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "");
     const example = slug && PHASE_ID.test(slug) ? `, e.g. '${slug}'` : "";
-    problem(ctx, `phase id '${id}' must be lowercase letters and digits joined by '-', '_' or '.'`, {
+    problem(ctx, `phase id '${clip(id)}' must be lowercase letters and digits joined by '-', '_' or '.'`, {
       hint: `write it in kebab-case${example}`,
     });
   }
@@ -118,7 +118,7 @@ function uniquePhaseIds(list: unknown, ctx: Ctx): void {
     const seen = first.get(phase.id);
     if (seen === undefined) first.set(phase.id, index);
     else {
-      problem(ctx, `duplicate phase id '${phase.id}'`, {
+      problem(ctx, `duplicate phase id '${clip(phase.id)}'`, {
         path: [index, "id"],
         hint: `phase ids must be unique; phases[${seen}] (line {line}) has the same id`,
         related: ["phases", seen, "id"],
@@ -142,9 +142,10 @@ function checkEntry(value: unknown, ctx: Ctx, registry: Registry): CheckEntry | 
   }
   if (second !== undefined) {
     const hint = registry.has(id) && !registry.has(second)
-      ? `options go under the check id: indent '${second}' below '${id}:'`
+      ? `options go under the check id: indent '${clip(second)}' below '${id}:'`
       : "write each check as its own list item";
-    problem(ctx, `a check entry has a single key, the check id; this one has ${keys.length}: ${quoteList(keys, "and")}`, { key: second, hint });
+    const shown = keys.length > 4 ? `${keys.slice(0, 3).map((k) => `'${clip(k)}'`).join(", ")} and ${keys.length - 3} more` : quoteList(keys.map(clip), "and");
+    problem(ctx, `a check entry has a single key, the check id; this one has ${keys.length}: ${shown}`, { key: second, hint });
     return undefined;
   }
   return withOptions(id, value[id], true, ctx, registry);
@@ -155,7 +156,7 @@ function withOptions(id: string, raw: unknown, asMap: boolean, ctx: Ctx, registr
   const key = asMap ? { key: id } : {};
   if (!check) {
     const hint = suggestionHint(id, [...registry.keys()], "checks");
-    problem(ctx, id === "" ? "empty check id" : `unknown check '${id}'`, { ...key, ...(hint ? { hint } : {}) });
+    problem(ctx, id === "" ? "empty check id" : `unknown check '${clip(id)}'`, { ...key, ...(hint ? { hint } : {}) });
     return undefined;
   }
   // A bare id, or an id with nothing after the colon, means "no options": `{}`.

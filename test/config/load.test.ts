@@ -633,6 +633,11 @@ describe("YAML safety", () => {
     expect(all[MAX_ERRORS]?.message).toBe("20 more errors not shown");
   });
 
+  it("escapes control characters and cuts long text in messages", () => {
+    const all = errors(withChecks(`      - ${"x".repeat(5000)}`, '      - "bell\\a"'));
+    expect(all.map((e) => e.message)).toEqual([`unknown check '${"x".repeat(79)}…'`, "unknown check 'bell\\u0007'"]);
+  });
+
   it("treats __proto__ and other object keys as plain unknown keys", () => {
     const all = errors(yaml("__proto__: { polluted: true }", "constructor: 1", "phases:", "  - { id: p, name: P, checks: [__proto__, toString] }"));
     expect(all.map((e) => e.message)).toEqual(["unknown key '__proto__'", "unknown key 'constructor'", "unknown check '__proto__'", "unknown check 'toString'"]);
