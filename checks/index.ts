@@ -4,6 +4,7 @@ import { fileAbsent } from "./file-absent.js";
 import { fileContains } from "./file-contains.js";
 import { fileExists } from "./file-exists.js";
 import { fileNotContains } from "./file-not-contains.js";
+import { indexMigrations } from "./index-migrations/index.js";
 import { dockerfileReload } from "./dockerfile-reload/index.js";
 import { preCommitConfig } from "./pre-commit-config/index.js";
 import { secretsBaseline } from "./secrets-baseline/index.js";
@@ -17,6 +18,7 @@ export const ALL_CHECKS: readonly AnyCheck[] = [
   secretsBaseline,
   preCommitConfig,
   dockerfileReload,
+  indexMigrations,
   fileExists,
   fileAbsent,
   fileContains,
