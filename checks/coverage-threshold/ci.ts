@@ -401,10 +401,36 @@ class Scanner {
       if (next === w) break;
       w = next;
     }
-    const first = w[0];
+    let first = w[0];
     if (!first) return;
+    // `${PREFIX}coverage`, `$VENV/bin/pytest`: an unknown directory prefix does not hide the command.
+    if (first.dynamic) {
+      const m = /^(?:\$\{?\w+\}?\/?)+([A-Za-z0-9_./-]+)$/.exec(first.text);
+      if (m?.[1]) first = { ...first, text: m[1], dynamic: false };
+    }
+    // `node ./bin/c8.js ...`, `node --experimental-vm-modules node_modules/jest/bin/jest.js`
+    if (basename(first.text) === "node") {
+      let i = 1;
+      while (i < w.length && (w[i]?.text ?? "").startsWith("-") && w[i]?.text !== "--test") i += ["-r", "--require", "--import", "--loader"].includes(w[i]?.text ?? "") ? 2 : 1;
+      const script = w[i];
+      const tool = script ? /^(jest|c8|nyc|vitest|tox)(\.[cm]?js)?$/.exec(basename(script.text))?.[1] : undefined;
+      if (script && tool && w[1]?.text !== "--test") {
+        first = { ...script, text: tool };
+        w = [first, ...w.slice(i + 1)];
+      }
+    }
     const name = basename(first.text);
     const rest = w.slice(1);
+    // A script of the repository by path (`scripts/test`, `./ci/coverage`): followed when it is a
+    // shell script, before its name is taken for a tool (httpx's `scripts/coverage`).
+    if (!first.dynamic && first.text.includes("/")) {
+      const path = joinPath(c.cwd, first.text);
+      if (path !== null && this.repo.exists(path)) {
+        const text = this.repo.text(path);
+        if (text !== undefined && (/\.sh$/.test(path) || /^#!\s*\S*\b(env\s+)?(ba|da|z|k)?sh\b/.test(text))) return this.script(name, first, rest, c, true);
+        return;
+      }
+    }
     const invoke = (tool: InvokedTool, sub: string | null, args: readonly Word[], label: string) => {
       this.invocations.push({
         tool,
@@ -456,7 +482,7 @@ class Scanner {
       if (idx >= 0) this.dispatch(rest.slice(idx), c);
       return;
     }
-    if (name === "node" || name === "bun" && rest[0]?.text === "--test") {
+    if (name === "node") {
       if (rest.some((x) => x.text === "--test") && rest.some((x) => x.text.startsWith("--test-coverage-") || x.text === "--experimental-test-coverage")) return invoke("node-test", null, rest, "node --test");
       return;
     }
@@ -480,6 +506,7 @@ class Scanner {
     if (["bash", "sh", "zsh", "dash", "source", "."].includes(name) || (/\.sh$/.test(first.text) && !first.dynamic)) {
       return this.script(name, first, rest, c);
     }
+
     if ((name === "docker" && rest[0]?.text === "compose") || name === "docker-compose") {
       const args = name === "docker" ? rest.slice(1) : rest;
       if (args[0]?.text !== "run" && args[0]?.text !== "exec") return;
@@ -755,12 +782,11 @@ class Scanner {
   // -------------------------------------------------------------------------------------------
   // shell scripts
 
-  private script(name: string, first: Word, rest: readonly Word[], c: DispatchCtx): void {
+  private script(name: string, first: Word, rest: readonly Word[], c: DispatchCtx, direct = false): void {
     let errexit = false;
     let pipefail = false;
     let fileWord: Word | undefined;
-    let args = rest;
-    if (/\.sh$/.test(first.text) && !["bash", "sh", "zsh", "dash", "source", "."].includes(name)) fileWord = first;
+    if (direct || (/\.sh$/.test(first.text) && !["bash", "sh", "zsh", "dash", "source", "."].includes(name))) fileWord = first;
     else {
       let i = 0;
       for (; i < rest.length; i++) {
@@ -768,7 +794,18 @@ class Scanner {
         if (t === "-c") {
           const code = rest[i + 1];
           if (code && !code.dynamic) {
-            this.runUnit({ ...c.unit, text: code.text, lineOf: () => c.where.line, cwd: c.cwd, env: c.env, state: { errexit, pipefail }, upstream: c.neutralised, depth: c.unit.depth + 1, expr: undefined as never });
+            this.runUnit({
+              text: code.text,
+              path: c.unit.path,
+              lineOf: () => c.where.line,
+              cwd: c.cwd,
+              env: c.env,
+              state: { errexit, pipefail },
+              upstream: c.neutralised,
+              ci: c.unit.ci,
+              depth: c.unit.depth + 1,
+              runner: [...c.unit.runner, `${name} -c`],
+            });
           }
           return;
         }
@@ -780,7 +817,6 @@ class Scanner {
         } else break;
       }
       fileWord = rest[i];
-      args = rest.slice(i + 1);
     }
     if (!fileWord || fileWord.dynamic) return;
     const path = joinPath(c.cwd, fileWord.text);
@@ -796,7 +832,6 @@ class Scanner {
     const scriptDir = dirname(path);
     const rel = relativeTo(c.cwd, scriptDir);
     text = text.replace(/\$\(\s*dirname\s+"?\$(?:0|\{BASH_SOURCE(?:\[0\])?\}|BASH_SOURCE)"?\s*\)|`dirname\s+"?\$0"?`/g, rel);
-    void args;
     this.runUnit({
       text,
       path,
@@ -807,7 +842,7 @@ class Scanner {
       upstream: c.neutralised,
       ci: c.unit.ci,
       depth: c.unit.depth + 1,
-      runner: [...c.unit.runner, basename(path)],
+      runner: [...c.unit.runner, path],
     });
   }
 }

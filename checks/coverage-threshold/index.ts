@@ -43,6 +43,8 @@ const FILES = [
   "**/{Makefile,makefile,GNUmakefile}",
   "*.sh",
   "**/{scripts,script,ci,.ci,bin,tools,hack}/*.sh",
+  // extensionless scripts (`scripts/test`), followed only when their shebang is a shell
+  "{scripts,script,ci,.ci,bin,tools,hack}/*",
   ".github/**/*.sh",
 ];
 

@@ -8,6 +8,9 @@ import { evaluateModule, fromJson, getPath, getProp, type JsValue, type Unknown 
 
 const METRICS: readonly Metric[] = ["lines", "statements", "branches", "functions"];
 
+/** Test fixtures, vendored code and examples: their configs are not the project's own gate (a CI run still links them). */
+export const NOT_PROJECT = /(^|\/)(node_modules|fixtures?|__fixtures__|testdata|test-data|__mocks__|vendor|third_party|examples?)\//;
+
 // ---------------------------------------------------------------------------------------------
 // Loading configs as JsValues
 
@@ -95,8 +98,10 @@ function packageKey(repo: Repo, dir: string, key: string): JsValue | undefined {
 // ---------------------------------------------------------------------------------------------
 // Thresholds from a config object
 
-function numberGate(tool: Tool, v: JsValue | undefined, metric: Metric, scope: Gate["scope"], setting: string, fallback: Where): Gate | null {
+function numberGate(tool: Tool, v: JsValue | undefined, metric: Metric, scope: Gate["scope"], setting: string, fallback: Where, numericStrings = false): Gate | null {
   if (v === undefined || v.kind === "nullish") return null;
+  // yargs (nyc, c8) reads `"lines": "95"` as the number 95.
+  if (numericStrings && v.kind === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v.value)) v = { kind: "number", value: Number(v.value), line: v.line };
   if (v.kind === "unknown") {
     return { tool, value: null, dynamic: v.why, metric, scope, setting, where: { path: v.path ?? fallback.path, line: v.line } };
   }
@@ -569,7 +574,8 @@ function istanbulGates(cfg: IstanbulConfig, cli: CliIstanbul | null, forceCheck:
     }
     const o = opt(metric);
     if (o) {
-      const g = numberGate(tool, o.value, metric, scope, `${metric}: ${o.value.kind === "number" ? o.value.value : "…"}`, o.where);
+      const shown = o.value.kind === "number" || o.value.kind === "string" ? String(o.value.value) : "…";
+      const g = numberGate(tool, o.value, metric, scope, `${metric}: ${shown}`, o.where, true);
       if (g && (g.value === null || g.value > 0)) gates.push({ ...g, where: g.value === null ? g.where : o.where });
     } else if (metric === "lines" && check !== undefined && check !== false && checkWhere) {
       gates.push({ tool, value: 90, metric, scope, setting: "check-coverage: true (lines defaults to 90)", where: checkWhere });
@@ -629,6 +635,7 @@ export function javascriptInventory(repo: Repo): Gate[] {
   const dirs = new Set<string>();
   const istanbulDirs = new Set<string>();
   for (const p of repo.allPaths) {
+    if (NOT_PROJECT.test(p)) continue;
     const name = basename(p);
     if (JEST_FILES.includes(name) || VITEST_FILES.includes(name) || VITE_FILES.includes(name) || name === "package.json") dirs.add(dirname(p));
     if (NYC_FILES.includes(name) || C8_FILES.includes(name) || name === "package.json") istanbulDirs.add(dirname(p));

@@ -3,7 +3,8 @@
  * and the server-side gates that only leave a trace (Sonar, Coveralls).
  */
 import type { Gate, Invocation, Metric, RunOutcome, External, Where } from "./model.js";
-import { basename, dirname, inDir, joinPath, yamlNode, yamlPathLine, type Repo } from "./repo.js";
+import { basename, inDir, joinPath, yamlPathLine, type Repo } from "./repo.js";
+import { NOT_PROJECT } from "./javascript.js";
 import { child, children, descendants, parseXml, type XmlElement } from "./xml.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -57,7 +58,6 @@ export function codecovExternals(repo: Repo): External[] {
         where: { path, line },
         setting: `coverage.status.project.${name}.target: ${hasTarget ? String(cfg["target"]) : "auto"}`,
       });
-      void yamlNode;
     }
   }
   return out;
@@ -164,7 +164,7 @@ export function evaluateLlvmCov(inv: Invocation): RunOutcome {
 }
 
 export function rustInventory(repo: Repo): Gate[] {
-  return repo.allPaths.filter((p) => TARPAULIN_FILES.includes(basename(p))).flatMap((p) => tarpaulinFileGates(repo, p));
+  return repo.allPaths.filter((p) => TARPAULIN_FILES.includes(basename(p)) && !NOT_PROJECT.test(p)).flatMap((p) => tarpaulinFileGates(repo, p));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -182,7 +182,22 @@ interface JacocoGate {
   readonly off: string | null;
 }
 
+const pomCache = new WeakMap<Repo, Map<string, JacocoGate[]>>();
+
 function pomGates(repo: Repo, path: string): JacocoGate[] {
+  let cache = pomCache.get(repo);
+  if (!cache) {
+    cache = new Map();
+    pomCache.set(repo, cache);
+  }
+  const hit = cache.get(path);
+  if (hit) return hit;
+  const gates = readPom(repo, path);
+  cache.set(path, gates);
+  return gates;
+}
+
+function readPom(repo: Repo, path: string): JacocoGate[] {
   const text = repo.text(path);
   if (text === undefined) return [];
   const xml = parseXml(text);
@@ -270,10 +285,17 @@ export function evaluateMaven(repo: Repo, inv: Invocation): RunOutcome {
       else gates.push(j.gate);
     }
   }
-  void dirname;
   return { ...base, gates, disabled };
 }
 
 export function jvmInventory(repo: Repo): Gate[] {
-  return repo.allPaths.filter((p) => basename(p) === "pom.xml").flatMap((p) => pomGates(repo, p).filter((j) => !j.off).map((j) => j.gate));
+  const gates: Gate[] = [];
+  for (const p of repo.allPaths) {
+    if (basename(p) !== "pom.xml" || NOT_PROJECT.test(p)) continue;
+    for (const j of pomGates(repo, p)) {
+      if (j.off) repo.report({ kind: "dead", where: j.gate.where, what: j.gate.setting, why: `the jacoco check execution has ${j.off}, so the rule never fails the build` });
+      else gates.push(j.gate);
+    }
+  }
+  return gates;
 }

@@ -14,6 +14,7 @@
  */
 import { iniSection, iniValue, type IniDocument, type IniEntry } from "../../src/parsers/ini.js";
 import type { ArgWord, Env, Gate, Invocation, Problem, RunOutcome, Where } from "./model.js";
+import { NOT_PROJECT } from "./javascript.js";
 import { ancestors, basename, dirname, inDir, joinPath, type Repo } from "./repo.js";
 
 // ---------------------------------------------------------------------------------------------
@@ -633,7 +634,7 @@ const PY_CONFIG_NAMES = new Set([".coveragerc", "setup.cfg", "tox.ini", "pyproje
 
 export function pythonInventory(repo: Repo): PythonInventory {
   const dirs = new Set<string>();
-  for (const p of repo.allPaths) if (PY_CONFIG_NAMES.has(basename(p))) dirs.add(dirname(p));
+  for (const p of repo.allPaths) if (PY_CONFIG_NAMES.has(basename(p)) && !NOT_PROJECT.test(p)) dirs.add(dirname(p));
   const gates: Gate[] = [];
   const noEnv: Env = new Map();
   for (const dir of [...dirs].sort()) {

@@ -480,3 +480,38 @@ describe("coverage-threshold: repository shapes", () => {
     expectResult(check, r, "fail", [{ messageId: "unreadable-file", path: "pyproject.toml", line: 1 }, { messageId: "no-gate" }]);
   });
 });
+
+describe("coverage-threshold: shapes found on real repositories", () => {
+  it("encode/httpx: an extensionless scripts/coverage with ${PREFIX}coverage report --fail-under=100", async () => {
+    const r = await expectPass(check, {
+      "httpx/__init__.py": "",
+      "scripts/coverage": '#!/bin/sh -e\n\nexport PREFIX=""\nif [ -d \'venv\' ] ; then\n    export PREFIX="venv/bin/"\nfi\n\nset -x\n\n${PREFIX}coverage report --show-missing --skip-covered --fail-under=100\n',
+      [WF]: workflow('      - name: "Enforce coverage"', '        run: "scripts/coverage"'),
+    });
+    expect(r.facts).toEqual({ minimum: 100, source: { path: "scripts/coverage", line: 10 } });
+  });
+
+  it("bcoe/c8: node ./bin/c8.js --check-coverage, thresholds in .nycrc written as strings", async () => {
+    const r = await expectPass(check, {
+      "bin/c8.js": "#!/usr/bin/env node\n",
+      ".nycrc": '{\n  "reporter": ["html", "text"],\n  "lines": 95,\n  "branches": "82",\n  "statements": "95"\n}\n',
+      "package.json": '{ "scripts": { "coverage": "cross-env TS_NODE_SKIP_PROJECT=true node ./bin/c8.js --check-coverage mocha ./test/*.js" } }\n',
+      "test/fixtures/config/.c8rc.json": '{ "lines": 101 }\n',
+      [WF]: workflow("      - run: npm run coverage"),
+    });
+    expect(r.facts).toEqual({ minimum: 95, source: { path: ".nycrc", line: 3 } });
+  });
+
+  it("actions/typescript-action: NODE_OPTIONS=... npx jest with an ESM jest.config.js", async () => {
+    await expectPass(check, {
+      "package.json": '{ "type": "module", "scripts": { "ci-test": "NODE_OPTIONS=--experimental-vm-modules NODE_NO_WARNINGS=1 npx jest" } }\n',
+      "jest.config.js": "export default {\n  collectCoverage: true,\n  coverageThreshold: {\n    global: { branches: 100, functions: 100, lines: 100, statements: 100 }\n  },\n  preset: 'ts-jest',\n}\n",
+      [WF]: workflow("      - run: npm run ci-test"),
+    });
+  });
+
+  it("test fixtures' configs are not the project's gate", async () => {
+    const r = await runCheck(check, { ...PY, "tests/fixtures/proj/pyproject.toml": "[tool.coverage.report]\nfail_under = 90\n" });
+    expectResult(check, r, "fail", [{ messageId: "no-gate" }]);
+  });
+});
