@@ -148,7 +148,7 @@ export const coverageThreshold = defineCheck({
     const ci = scanCi(repo);
     const runs = ci.invocations.map((inv) => evaluate(repo, inv));
     const externals = [...codecovExternals(repo), ...serverSideExternals(repo), ...ci.externals];
-    const judged = judge({ inventory, runs, externals, problems: repo.problems, options: ctx.options });
+    const judged = judge({ inventory, runs, externals, problems: repo.problems, options: ctx.options, hasCi: ci.hasCi });
     const findings = dedupe(judged.findings).map((f) =>
       ctx.finding(f.id as MessageId, { data: f.data, ...(f.where ? { path: f.where.path, line: f.where.line } : {}), ...(f.severity ? { severity: f.severity } : {}) }),
     );

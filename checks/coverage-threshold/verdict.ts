@@ -59,7 +59,15 @@ function describeGate(g: Gate): string {
   return `${g.tool} ${g.setting}`;
 }
 
-export function judge(input: { inventory: readonly Gate[]; runs: readonly RunOutcome[]; externals: readonly External[]; problems: readonly Problem[]; options: Options }): Judged {
+export function judge(input: {
+  inventory: readonly Gate[];
+  runs: readonly RunOutcome[];
+  externals: readonly External[];
+  problems: readonly Problem[];
+  options: Options;
+  /** Whether any CI definition (GitHub Actions, GitLab CI) was found. */
+  hasCi: boolean;
+}): Judged {
   const { min, requireCi } = input.options;
   const states = new Map<string, { gate: Gate; state: State }>();
   const put = (gate: Gate, state: State) => {
@@ -194,7 +202,9 @@ export function judge(input: { inventory: readonly Gate[]; runs: readonly RunOut
   } else if (bestUnlinked !== null && (bestUnlinked.value ?? 0) >= min) {
     status = "warn";
     factGate = bestUnlinked;
-    summary = `coverage must reach ${pct(bestUnlinked.value ?? 0)} (${at(bestUnlinked.where)}), but no CI job runs ${runnerOf(bestUnlinked)}`;
+    summary = input.hasCi
+      ? `coverage must reach ${pct(bestUnlinked.value ?? 0)} (${at(bestUnlinked.where)}), but no CI job runs ${runnerOf(bestUnlinked)}`
+      : `coverage must reach ${pct(bestUnlinked.value ?? 0)} (${at(bestUnlinked.where)}), but no CI configuration (GitHub Actions, GitLab CI) was found`;
   } else if (unlinkedDynamic.length > 0) {
     status = "indeterminate";
     const g = unlinkedDynamic[0]?.gate;
