@@ -22,6 +22,7 @@ export const fileAbsent = defineCheck({
     },
   },
   files: () => [],
+  lists: (o) => o.path,
   run(ctx) {
     const { path, message } = ctx.options;
     const found = ctx.match(path, ctx.allPaths);

@@ -24,6 +24,7 @@ export const fileExists = defineCheck({
   },
   // The listing is enough: nothing needs to be read.
   files: () => [],
+  lists: (o) => o.path,
   run(ctx) {
     const { path, message } = ctx.options;
     const found = ctx.match(path, ctx.allPaths);

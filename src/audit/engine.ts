@@ -20,6 +20,8 @@ interface PlannedCheck {
   readonly entry: CheckEntry;
   /** null when `files()` itself threw: the check becomes `error` without running. */
   readonly patterns: readonly string[] | null;
+  /** Globs looked up in the listing without being read. */
+  readonly lists: readonly string[];
   readonly planError?: string;
 }
 
@@ -41,7 +43,7 @@ export async function runAudit(
   for (const phase of phases) for (const entry of phase.checks) plans.set(entry, plan(entry));
 
   const patterns = [...plans.values()].flatMap((p) => p.patterns ?? []);
-  const listing = await snapshot.list(patterns);
+  const listing = await snapshot.list([...patterns, ...[...plans.values()].flatMap((p) => p.lists)]);
   const wanted = globMatcher(patterns);
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const needed = matchPaths(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
@@ -89,9 +91,9 @@ export async function runAudit(
 
 function plan(entry: CheckEntry): PlannedCheck {
   try {
-    return { entry, patterns: [...entry.check.files(entry.options)] };
+    return { entry, patterns: [...entry.check.files(entry.options)], lists: [...(entry.check.lists?.(entry.options) ?? [])] };
   } catch (error) {
-    return { entry, patterns: null, planError: describe(error) };
+    return { entry, patterns: null, lists: [], planError: describe(error) };
   }
 }
 

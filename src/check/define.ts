@@ -18,6 +18,8 @@ export interface CheckSpec<Schema extends z.ZodType, MessageId extends string> {
   options: Schema;
   messages: Record<MessageId, MessageSpec>;
   files: (options: z.output<Schema>) => readonly string[];
+  /** Globs of paths looked up in the listing but not read (see `CheckDefinition.lists`). */
+  lists?: (options: z.output<Schema>) => readonly string[];
   run: (ctx: CheckContext<z.output<Schema>, MessageId>) => CheckResult | Promise<CheckResult>;
 }
 
@@ -37,6 +39,7 @@ export function defineCheck<Schema extends z.ZodType, MessageId extends string>(
     options: spec.options as unknown as z.ZodType<z.output<Schema>>,
     messages: spec.messages,
     files: spec.files,
+    ...(spec.lists ? { lists: spec.lists } : {}),
     run: spec.run,
   };
 }

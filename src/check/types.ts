@@ -83,6 +83,11 @@ export interface CheckDefinition<Options, MessageId extends string> {
   readonly messages: Readonly<Record<MessageId, MessageSpec>>;
   /** Glob patterns (picomatch, `dot: true`) of the files this check reads, given its options. */
   files(options: Options): readonly string[];
+  /**
+   * Glob patterns of paths the check looks up in the listing without reading them (`file-exists`).
+   * A snapshot that cannot list everything cheaply (a truncated GitHub tree) lists at least these.
+   */
+  lists?(options: Options): readonly string[];
   run(ctx: CheckContext<Options, MessageId>): CheckResult | Promise<CheckResult>;
 }
 

@@ -152,6 +152,24 @@ describe("runAudit", () => {
     ]);
   });
 
+  it("tells the snapshot every glob it will read or look up, so a partial listing can cover them", async () => {
+    const seen: (readonly string[] | undefined)[] = [];
+    const inner = new MemorySnapshot({ "a.md": "a" });
+    const spy = { label: "spy", commit: null, list: (want?: readonly string[]) => (seen.push(want), inner.list(want)), read: (p: string) => inner.read(p) };
+    const lookup = defineCheck({
+      id: "lookup",
+      title: "lookup",
+      description: "lookup",
+      options: z.object({}).strict(),
+      messages: {},
+      files: () => [],
+      lists: () => ["docs/**/SECURITY.md"],
+      run: (ctx) => ({ status: ctx.exists("docs/SECURITY.md") ? "pass" : "fail", summary: "", findings: [] }),
+    });
+    await runAudit(spy, checklist({ id: "p", checks: [reader("md", "*.md"), lookup] }));
+    expect(seen).toEqual([["*.md", "docs/**/SECURITY.md"]]);
+  });
+
   it("runs only the phases asked for", async () => {
     const report = await runAudit(new MemorySnapshot({}), checklist({ id: "a", checks: [fixed("x", "pass")] }, { id: "b", checks: [fixed("y", "fail")] }), {
       phases: ["b"],
