@@ -397,6 +397,7 @@ class Scanner {
   private dispatch(words: readonly Word[], c: { unit: Unit; cwd: string; env: Map<string, EnvValue>; neutralised: Neutraliser | null; where: Where; cmd: SimpleCommand }): void {
     let w = [...words];
     for (let guard = 0; guard < 8 && w.length > 0; guard++) {
+      if (this.pyprojectScript(w, c)) return;
       const next = unwrap(w, c.env);
       if (next === w) break;
       w = next;
@@ -639,6 +640,76 @@ class Scanner {
       depth: c.unit.depth + 1,
       runner: [...c.unit.runner, label],
     });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Scripts defined in pyproject.toml: hatch, pdm, rye, taskipy
+
+  private pyprojectScript(words: readonly Word[], c: DispatchCtx): boolean {
+    const tool = basename(words[0]?.text ?? "");
+    let name: string | undefined;
+    let extra: readonly Word[] = [];
+    let table: string[] | null = null;
+    if ((tool === "hatch" || tool === "pdm" || tool === "rye") && words[1]?.text === "run") {
+      let i = 2;
+      while (i < words.length && (words[i]?.text ?? "").startsWith("-")) i += ["-e", "--env", "--environment"].includes(words[i]?.text ?? "") ? 2 : 1;
+      name = words[i]?.text;
+      extra = words.slice(i + 1);
+      if (tool === "hatch") {
+        const [env, script] = (name ?? "").includes(":") ? (name ?? "").split(":", 2) : ["default", name];
+        table = ["tool", "hatch", "envs", env ?? "default", "scripts"];
+        name = script;
+      } else table = ["tool", tool, "scripts"];
+    } else if (tool === "task" && !this.repo.exists(inDir(c.cwd, "Taskfile.yml"))) {
+      name = words[1]?.text;
+      extra = words.slice(2);
+      table = ["tool", "taskipy", "tasks"];
+    }
+    if (!name || !table) return false;
+    const dir = ancestors(c.cwd).find((d) => this.repo.exists(inDir(d, "pyproject.toml")));
+    if (dir === undefined) return false;
+    const path = inDir(dir, "pyproject.toml");
+    const toml = this.repo.toml(path);
+    if (!toml?.ok) return false;
+    let scripts: unknown = toml.value;
+    for (const k of table) scripts = asMap(scripts)?.[k];
+    const entry = asMap(scripts)?.[name];
+    if (entry === undefined) return false;
+    const commands: string[] = [];
+    const collect = (v: unknown, depth: number) => {
+      if (depth > 3) return;
+      if (typeof v === "string") {
+        const first = v.trim().split(/\s+/)[0] ?? "";
+        const nested = asMap(scripts)?.[first];
+        // hatch and rye let a script name another script of the same table
+        if (nested !== undefined && first !== name && tool !== "task") collect(nested, depth + 1);
+        else commands.push(v);
+      } else if (Array.isArray(v)) v.forEach((x) => collect(x, depth));
+      else {
+        const m = asMap(v);
+        if (!m) return;
+        for (const key of ["cmd", "shell", "call", "composite", "chain"]) if (m[key] !== undefined) collect(m[key], depth);
+      }
+    };
+    collect(entry, 0);
+    const args = extra.map((e) => shellQuote(e.text)).join(" ");
+    const line = this.repo.tomlLine(path, [...table, name]);
+    for (const command of commands) {
+      const text = /\{args(?::[^}]*)?\}/.test(command) ? command.replace(/\{args(?::([^}]*))?\}/g, (_m, def: string | undefined) => args || (def ?? "")) : args ? `${command} ${args}` : command;
+      this.runUnit({
+        text,
+        path,
+        lineOf: () => line,
+        cwd: dir,
+        env: c.env,
+        state: { errexit: false, pipefail: false },
+        upstream: c.neutralised,
+        ci: c.unit.ci,
+        depth: c.unit.depth + 1,
+        runner: [...c.unit.runner, `${tool}${tool === "task" ? "" : " run"} ${name}`],
+      });
+    }
+    return true;
   }
 
   // -------------------------------------------------------------------------------------------

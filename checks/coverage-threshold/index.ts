@@ -21,7 +21,7 @@ const FILES = [
   // JavaScript / TypeScript
   "**/package.json",
   "**/jest.config.{js,ts,mjs,cjs,mts,cts,json}",
-  "**/jest.*.{js,ts,mjs,cjs,mts,cts,json}",
+  "**/jest*.{js,ts,mjs,cjs,mts,cts,json}",
   "**/vitest.config.{ts,mts,cts,js,mjs,cjs}",
   "**/vite.config.{ts,mts,cts,js,mjs,cjs}",
   "**/vitest.*.{ts,mts,cts,js,mjs,cjs}",

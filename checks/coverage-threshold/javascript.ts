@@ -75,6 +75,11 @@ function lineInYaml(file: { doc: unknown; lineOf(node: unknown): number }, keys:
   return line;
 }
 
+/** A config named on the command line that phase-gate cannot read: its thresholds are unknown. */
+function unreadable(path: string, at: Where): Unknown {
+  return { kind: "unknown", why: `it comes from ${path}, which phase-gate does not read`, line: at.line, path: at.path };
+}
+
 function packageJson(repo: Repo, dir: string): Record<string, unknown> | undefined {
   const path = inDir(dir, "package.json");
   if (!repo.exists(path)) return undefined;
@@ -131,7 +136,7 @@ function jestFromValue(cfg: LoadedConfig): JestConfig {
   const threshold = getPath(cfg.value, ["coverageThreshold"]);
   const at = whereOf(cfg, ["coverageThreshold"], threshold?.line ?? 1);
   if (threshold?.kind === "unknown") {
-    gates.push({ tool: "jest", value: null, dynamic: threshold.why, metric: "lines", scope: "global", setting: "coverageThreshold", where: at });
+    gates.push({ tool: "jest", value: null, dynamic: threshold.why, metric: "lines", scope: "global", setting: "coverageThreshold", where: { path: threshold.path ?? at.path, line: threshold.line } });
   } else if (threshold?.kind === "object") {
     if (threshold.opaque) gates.push({ tool: "jest", value: null, dynamic: threshold.opaque.why, metric: "lines", scope: "global", setting: "coverageThreshold", where: at });
     for (const key of threshold.props.keys()) {
@@ -169,8 +174,8 @@ function jestConfigFor(repo: Repo, dir: string, explicit: ArgWord | null): JestC
       repo.report({ kind: "broken", where: explicit.where, what: "--config", why: `jest --config names '${explicit.text}', which does not exist` });
       return null;
     }
-    const value = loadConfigFile(repo, path, "Jest config");
-    return value ? jestFromValue({ path, value, base: [] }) : null;
+    const value = loadConfigFile(repo, path, "Jest config") ?? unreadable(path, explicit.where);
+    return jestFromValue({ path, value, base: [] });
   }
   for (const d of ancestors(dir)) {
     const found = jestConfigIn(repo, d);
@@ -370,7 +375,7 @@ function vitestConfigFor(repo: Repo, dir: string, explicit: ArgWord | null): Vit
     }
   }
   if (path === null) return null;
-  const value = loadConfigFile(repo, path, "Vitest config");
+  const value = loadConfigFile(repo, path, "Vitest config") ?? (explicit ? unreadable(path, explicit.where) : undefined);
   return value ? vitestFromValue(repo, { path, value, base: [] }) : null;
 }
 

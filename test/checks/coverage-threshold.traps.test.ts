@@ -252,6 +252,17 @@ describe("coverage-threshold: Python configuration rules", () => {
     await expectPass(check, { ...gate, [WF]: workflow("      - run: uv run --frozen python -m pytest --cov=src") });
   });
 
+  it("scripts defined in pyproject.toml: hatch run env:script, pdm run, taskipy", async () => {
+    const r = await expectPass(check, {
+      ...PY,
+      "pyproject.toml": '[tool.hatch.envs.test.scripts]\ncov = "pytest --cov=src --cov-fail-under=91 {args}"\n',
+      [WF]: workflow("      - run: hatch run test:cov"),
+    });
+    expect(r.facts).toEqual({ minimum: 91, source: { path: "pyproject.toml", line: 2 } });
+    await expectPass(check, { ...PY, "pyproject.toml": '[tool.pdm.scripts]\ntest = { cmd = "pytest --cov=src --cov-fail-under=85" }\n', [WF]: workflow("      - run: pdm run test") });
+    await expectPass(check, { ...PY, "pyproject.toml": '[tool.taskipy.tasks]\ntest = "pytest --cov=src --cov-fail-under=85"\n', [WF]: workflow("      - run: poetry run task test") });
+  });
+
   it("the min option raises the bar", async () => {
     const files = { ...PY, "pyproject.toml": "[tool.coverage.report]\nfail_under = 85\n", [WF]: workflow("      - run: pytest --cov=src") };
     await expectPass(check, files, { min: 85 });
@@ -310,6 +321,14 @@ describe("coverage-threshold: JavaScript configuration rules", () => {
     const r = await runCheck(check, cfg("{ coverageThreshold: { global: { lines: 90 } }, ...base }"));
     expectResult(check, r, "indeterminate", [{ messageId: "dynamic-threshold", path: "jest.config.js", line: 2 }]);
     await expectPass(check, cfg("{ ...base, coverageThreshold: { global: { lines: 90 } } }"));
+  });
+
+  it("Jest: --config naming a file phase-gate does not read leaves the threshold unknown", async () => {
+    const r = await runCheck(check, { "package.json": '{ "scripts": { "test:e2e": "jest --config ./e2e/settings.json --coverage" } }\n', "e2e/settings.json": "{}", [WF]: workflow("      - run: npm run test:e2e") });
+    expectResult(check, r, "indeterminate", [{ messageId: "dynamic-threshold", path: "package.json", line: 1 }]);
+    // a config it can read (jest-e2e.json, as NestJS names it) is read
+    const r2 = await runCheck(check, { "package.json": '{ "scripts": { "test:e2e": "jest --config ./test/jest-e2e.json --coverage" } }\n', "test/jest-e2e.json": "{}", [WF]: workflow("      - run: npm run test:e2e") });
+    expectResult(check, r2, "fail", [{ messageId: "no-gate" }]);
   });
 
   it("Jest: a local base config is followed", async () => {
