@@ -106,7 +106,8 @@ function buildBlocks(report: AuditReport): Block[] {
   return blocks;
 }
 
-function phaseLines(phase: PhaseReport): string[] {
+/** A phase's heading, status line with progress bar, and table of checks (also the check run summary). */
+export function phaseLines(phase: PhaseReport): string[] {
   const lines = [
     `### ${PHASE_EMOJI[phase.status]} ${text(phase.name)} (${code(phase.id)})`,
     "",
@@ -128,7 +129,8 @@ function checkRow(check: CheckReport): string {
   return `| ${status} | ${id} | ${text(check.summary)} |`;
 }
 
-function findingItem(report: AuditReport, check: CheckReport, finding: Finding): string {
+/** One finding as a list item: severity, linked location, message and help. */
+export function findingItem(report: AuditReport, check: CheckReport, finding: Finding): string {
   const location = locationText(finding);
   const link = fileUrl(report, finding);
   const where = location === null ? "" : link === null ? ` ${code(location)}` : ` [${code(location)}](${url(link)})`;
