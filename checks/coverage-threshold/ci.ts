@@ -502,6 +502,7 @@ class Scanner {
       return;
     }
     if (["lerna", "turbo", "nx"].includes(name)) return this.workspaceScripts(name, rest, c);
+    if (name === "run-s" || name === "run-p" || name === "npm-run-all" || name === "npm-run-all2") return this.runAll(rest, c);
     if (name === "make" || name === "gmake") return this.make(rest, c);
     if (name === "tox") return this.tox(rest, c);
     if (["bash", "sh", "zsh", "dash", "source", "."].includes(name) || (/\.sh$/.test(first.text) && !first.dynamic)) {
@@ -614,6 +615,21 @@ class Scanner {
     for (const p of this.repo.allPaths) {
       if (basename(p) !== "package.json" || p.includes("node_modules/")) continue;
       this.runScript(dirname(p), script, [], `${tool} ${script}`, c);
+    }
+  }
+
+  /** npm-run-all's `run-s a b:*`: script names and globs (`*` within a `:` segment, `**` across). */
+  private runAll(args: readonly Word[], c: DispatchCtx): void {
+    const dir = ancestors(c.cwd).find((x) => this.repo.exists(inDir(x, "package.json")));
+    if (dir === undefined) return;
+    const parsed = this.repo.json(inDir(dir, "package.json"));
+    const scripts = parsed?.ok ? Object.keys(asMap(asMap(parsed.value)?.["scripts"]) ?? {}) : [];
+    for (const a of args) {
+      if (a.dynamic || a.text.startsWith("-")) continue;
+      if (a.text === "--") break;
+      const pattern = a.text.split(" ")[0] ?? "";
+      const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^:]*").replace(/\u0000/g, ".*")}$`);
+      for (const s of scripts) if (re.test(s)) this.runScript(dir, s, [], `run-s ${s}`, c);
     }
   }
 

@@ -399,6 +399,13 @@ describe("coverage-threshold: JavaScript configuration rules", () => {
     await expectPass(check, { "package.json": '{ "scripts": { "test": "c8 node --test" } }\n', ".nycrc": '{ "check-coverage": true, "lines": 81 }\n', [WF]: workflow("      - run: npm test") });
   });
 
+  it("npm-run-all: run-s with a script glob", async () => {
+    await expectPass(check, {
+      "package.json": '{ "scripts": { "test": "run-s lint test:*", "lint": "eslint .", "test:unit": "nyc --check-coverage --lines 88 mocha" } }\n',
+      [WF]: workflow("      - run: npm test"),
+    });
+  });
+
   it("node --test with --test-coverage-lines", async () => {
     await expectPass(check, { "package.json": "{}\n", [WF]: workflow("      - run: node --test --experimental-test-coverage --test-coverage-lines=80") });
   });
