@@ -1,0 +1,361 @@
+/**
+ * Publishing an audit as check runs, idempotently: one run per phase, started `in_progress` when
+ * the audit starts and completed with its result. The runs of a commit are found again (this
+ * app's runs, by `external_id`, else by name) and updated, so a re-run or a redelivered webhook
+ * never adds a second run of a phase. What each run says comes from `src/report/check-run.ts`.
+ *
+ * Annotations: GitHub takes at most 50 per request and APPENDS those of every update to the run,
+ * and no API removes one. So a run that is reused has its annotations listed first, and only the
+ * missing ones are sent; annotations of an earlier audit that no longer hold are counted in the
+ * run's text (they stay on GitHub).
+ *
+ * The "phase-gate configuration" run: created failing when the checklist is invalid (and then no
+ * phase run is created). When a later audit of the same commit finds the checklist valid (the
+ * checklist is read from the default branch, so it can change without a new commit), that run is
+ * completed `success` with a note, so a stale failure does not stay on the commit. Runs of phases
+ * that are no longer in the checklist are completed `neutral` with a note for the same reason.
+ */
+import type { ProbotOctokit } from "probot";
+import type { AuditReport } from "../audit/types.js";
+import type { ConfigError } from "../config/types.js";
+import {
+  ANNOTATIONS_PER_REQUEST,
+  CHECK_RUN_NAME_PREFIX,
+  checkRunName,
+  checkRunOutput,
+  CONFIG_CHECK_RUN_NAME,
+  configErrorOutput,
+  type CheckRunAnnotation,
+  type CheckRunOutput,
+} from "../report/check-run.js";
+import { code } from "../report/markdown.js";
+
+type FullOctokit = InstanceType<typeof ProbotOctokit>;
+
+/** The part of Octokit this module uses (`context.octokit` has it). */
+export interface ChecksOctokit {
+  readonly rest: { readonly checks: Pick<FullOctokit["rest"]["checks"], "create" | "update" | "listForRef" | "listAnnotations"> };
+  readonly paginate: Pick<FullOctokit["paginate"], "iterator">;
+}
+
+export interface CheckRunTarget {
+  readonly owner: string;
+  readonly repo: string;
+  readonly headSha: string;
+  /** This app's id: runs of other apps are never touched. Pass it (APP_ID); without it, runs are told apart by name and external id only. */
+  readonly appId?: number;
+  /** Where "Details" leads; GitHub uses the app's homepage when absent. */
+  readonly detailsUrl?: string;
+}
+
+export interface PhaseRef {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface PublishOptions {
+  /** The clock, for `started_at` / `completed_at`. */
+  readonly now?: () => Date;
+  /** Annotations per run at most (see `MAX_ANNOTATIONS`). */
+  readonly maxAnnotations?: number;
+}
+
+/** `external_id` of the run of a phase. */
+export function phaseExternalId(phaseId: string): string {
+  return `phase-gate:${phaseId}`;
+}
+
+/** `external_id` of the configuration run (a `/`, so that no phase id can take it). */
+export const CONFIG_EXTERNAL_ID = "phase-gate/configuration";
+
+/**
+ * Check run ids by phase id, as `startCheckRuns` returns them. `reused` holds the ids of runs that
+ * existed before (their annotations are listed before sending more).
+ */
+export class CheckRunIds extends Map<string, number> {
+  readonly reused = new Set<number>();
+}
+
+/** A check run of this app on the commit, as listed. */
+interface ExistingRun {
+  readonly id: number;
+  readonly name: string;
+  readonly externalId: string | null;
+  readonly status: string;
+  readonly conclusion: string | null;
+}
+
+const now = (options: PublishOptions): string => (options.now?.() ?? new Date()).toISOString();
+
+/** A POST that failed after GitHub created the resource must not be repeated (plugin-retry would). */
+const NO_RETRY = { request: { retries: 0 } } as const;
+
+/** This app's latest runs on the commit whose name or external id is phase-gate's. */
+async function listOwnRuns(octokit: ChecksOctokit, target: CheckRunTarget): Promise<ExistingRun[]> {
+  const runs: ExistingRun[] = [];
+  const pages = octokit.paginate.iterator(octokit.rest.checks.listForRef, {
+    owner: target.owner,
+    repo: target.repo,
+    ref: target.headSha,
+    filter: "latest",
+    per_page: 100,
+    ...(target.appId !== undefined ? { app_id: target.appId } : {}),
+  });
+  for await (const page of pages) {
+    for (const run of page.data) {
+      if (target.appId !== undefined && run.app !== null && run.app !== undefined && run.app.id !== target.appId) continue;
+      const externalId = run.external_id ?? null;
+      const ours = run.name.startsWith(CHECK_RUN_NAME_PREFIX) || run.name === CONFIG_CHECK_RUN_NAME || (externalId?.startsWith("phase-gate") ?? false);
+      if (!ours) continue;
+      runs.push({ id: run.id, name: run.name, externalId, status: run.status, conclusion: run.conclusion ?? null });
+    }
+  }
+  return runs;
+}
+
+/** The existing run of a phase: by external id, else by name (a run without phase-gate's external id). */
+function runOfPhase(runs: readonly ExistingRun[], phase: PhaseRef, taken: ReadonlySet<number>): ExistingRun | undefined {
+  const free = runs.filter((r) => !taken.has(r.id));
+  return (
+    free.find((r) => r.externalId === phaseExternalId(phase.id)) ??
+    free.find((r) => r.name === checkRunName(phase.name) && (r.externalId === null || !r.externalId.startsWith("phase-gate")))
+  );
+}
+
+function configRun(runs: readonly ExistingRun[]): ExistingRun | undefined {
+  return runs.find((r) => r.externalId === CONFIG_EXTERNAL_ID) ?? runs.find((r) => r.name === CONFIG_CHECK_RUN_NAME);
+}
+
+/**
+ * Marks the runs of the commit `in_progress` at the start of an audit: this app's existing runs of
+ * these phases are updated (name, status, a short "auditing" output), the missing ones created.
+ * A failing "phase-gate configuration" run left by an earlier audit of the commit is completed
+ * `success` (the checklist is valid now), and runs of phases no longer in the checklist `neutral`.
+ */
+export async function startCheckRuns(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  phases: readonly PhaseRef[],
+  options: PublishOptions = {},
+): Promise<CheckRunIds> {
+  const { owner, repo } = target;
+  const existing = await listOwnRuns(octokit, target);
+  const ids = new CheckRunIds();
+  const taken = new Set<number>();
+  const started = now(options);
+  const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
+  const output = { title: "Auditing…", summary: `phase-gate is auditing commit ${target.headSha}.` };
+  for (const phase of phases) {
+    if (ids.has(phase.id)) continue;
+    const run = runOfPhase(existing, phase, taken);
+    const fields = { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), status: "in_progress" as const, started_at: started, output, ...details };
+    if (run !== undefined) {
+      taken.add(run.id);
+      await octokit.rest.checks.update({ owner, repo, check_run_id: run.id, ...fields });
+      ids.set(phase.id, run.id);
+      ids.reused.add(run.id);
+    } else {
+      const { data } = await octokit.rest.checks.create({ owner, repo, head_sha: target.headSha, ...fields, ...NO_RETRY });
+      ids.set(phase.id, data.id);
+    }
+  }
+
+  const completedAt = now(options);
+  const config = configRun(existing);
+  if (config !== undefined && !(config.status === "completed" && config.conclusion === "success")) {
+    await octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: config.id,
+      conclusion: "success",
+      completed_at: completedAt,
+      output: {
+        title: "The checklist is valid",
+        summary: "An earlier audit of this commit found the checklist invalid. It is valid now, and each phase has its own check run.\n",
+      },
+    });
+  }
+  const phaseIds = new Set(phases.map((p) => p.id));
+  for (const run of existing) {
+    const id = run.externalId?.startsWith("phase-gate:") ? run.externalId.slice("phase-gate:".length) : null;
+    if (id === null || phaseIds.has(id) || taken.has(run.id)) continue;
+    if (run.status === "completed" && run.conclusion === "neutral") continue;
+    await octokit.rest.checks.update({
+      owner,
+      repo,
+      check_run_id: run.id,
+      conclusion: "neutral",
+      completed_at: completedAt,
+      output: {
+        title: "No longer in the checklist",
+        summary: `The phase ${code(id)} is no longer in the checklist, so this check run is not updated any more.\n`,
+      },
+    });
+  }
+  return ids;
+}
+
+/** What was published for one run. */
+export interface PublishedRun {
+  readonly phaseId: string | null;
+  readonly checkRunId: number;
+  readonly conclusion: string;
+  /** Annotations sent now (those already on a reused run are not sent again). */
+  readonly annotationsSent: number;
+  readonly requests: number;
+}
+
+/**
+ * Completes the run of every phase of the report with its output: the first update carries the
+ * output and up to 50 annotations, further updates append 50 at a time, and the last one also
+ * carries the conclusion and `completed_at` (so a run is never shown complete without all its
+ * annotations). A phase without a started run gets one created.
+ */
+export async function completeCheckRuns(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  report: AuditReport,
+  runs: ReadonlyMap<string, number>,
+  options: PublishOptions = {},
+): Promise<PublishedRun[]> {
+  const published: PublishedRun[] = [];
+  const reused = runs instanceof CheckRunIds ? runs.reused : null;
+  for (const phase of report.phases) {
+    const id = runs.get(phase.id);
+    // Runs not known to be new (a plain Map) may hold annotations already: list them.
+    const already = id !== undefined && (reused === null || reused.has(id)) ? await listAnnotationKeys(octokit, target, id) : [];
+    const first = checkRunOutput(report, phase.id, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
+    const { send, stale } = newAnnotations(first.annotations, already);
+    const output =
+      stale > 0
+        ? checkRunOutput(report, phase.id, {
+            ...(options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {}),
+            extraNotes: [
+              `${stale} ${stale === 1 ? "annotation" : "annotations"} from an earlier audit of this commit no longer ${stale === 1 ? "applies" : "apply"}; GitHub keeps annotations once they are added.`,
+            ],
+          })
+        : first;
+    const result = await publish(octokit, target, id, phaseExternalId(phase.id), output, send, options);
+    published.push({ phaseId: phase.id, ...result });
+  }
+  return published;
+}
+
+/**
+ * Publishes an invalid checklist: one failing "phase-gate configuration" run (reused when the
+ * commit has one) with an annotation on each error's line of `file`, and no phase run. Runs of
+ * phases this app left `in_progress` or `queued` on the commit are completed `cancelled`, so they
+ * do not spin forever.
+ */
+export async function publishConfigError(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  errors: readonly ConfigError[],
+  file: string,
+  options: PublishOptions = {},
+): Promise<PublishedRun> {
+  const existing = await listOwnRuns(octokit, target);
+  const run = configRun(existing);
+  const output = configErrorOutput(errors, file);
+  const already = run !== undefined ? await listAnnotationKeys(octokit, target, run.id) : [];
+  const { send } = newAnnotations(output.annotations, already);
+  const result = await publish(octokit, target, run?.id, CONFIG_EXTERNAL_ID, output, send, options);
+  for (const other of existing) {
+    if (other.id === run?.id || other.status === "completed" || !other.externalId?.startsWith("phase-gate:")) continue;
+    await octokit.rest.checks.update({
+      owner: target.owner,
+      repo: target.repo,
+      check_run_id: other.id,
+      conclusion: "cancelled",
+      completed_at: now(options),
+      output: { title: "Not audited", summary: `Not audited: the checklist is not valid (see the check run "${CONFIG_CHECK_RUN_NAME}").\n` },
+    });
+  }
+  return { phaseId: null, ...result };
+}
+
+/**
+ * Sends an output: to the run `id` (updates), or to a new run. The annotations go 50 per request;
+ * the last request completes the run.
+ */
+async function publish(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  id: number | undefined,
+  externalId: string,
+  output: CheckRunOutput,
+  annotations: readonly CheckRunAnnotation[],
+  options: PublishOptions,
+): Promise<Omit<PublishedRun, "phaseId">> {
+  const { owner, repo } = target;
+  const batches: CheckRunAnnotation[][] = [];
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST) batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  if (batches.length === 0) batches.push([]);
+  const base = {
+    title: output.title,
+    summary: output.summary,
+    ...(output.text !== "" ? { text: output.text } : {}),
+  };
+  const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
+  let runId = id;
+  let requests = 0;
+  for (const [i, batch] of batches.entries()) {
+    const last = i === batches.length - 1;
+    const out = { ...base, ...(batch.length > 0 ? { annotations: batch.map((a) => ({ ...a })) } : {}) };
+    const completion = last ? { conclusion: output.conclusion, completed_at: now(options) } : {};
+    if (runId === undefined) {
+      const { data } = await octokit.rest.checks.create({
+        owner,
+        repo,
+        head_sha: target.headSha,
+        name: output.name,
+        external_id: externalId,
+        ...details,
+        ...(last ? completion : { status: "in_progress" as const, started_at: now(options) }),
+        output: out,
+        ...NO_RETRY,
+      });
+      runId = data.id;
+    } else {
+      await octokit.rest.checks.update({ owner, repo, check_run_id: runId, name: output.name, ...details, ...completion, output: out });
+    }
+    requests += 1;
+  }
+  return { checkRunId: runId ?? 0, conclusion: output.conclusion, annotationsSent: annotations.length, requests };
+}
+
+/** A key that tells an annotation apart from another (what GitHub shows of it). */
+function annotationKey(a: {
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number | null;
+  end_column?: number | null;
+  annotation_level?: string | null;
+  title?: string | null;
+  message?: string | null;
+}): string {
+  return JSON.stringify([a.path, a.start_line, a.end_line, a.start_column ?? null, a.end_column ?? null, a.annotation_level ?? null, a.title ?? null, a.message ?? null]);
+}
+
+async function listAnnotationKeys(octokit: ChecksOctokit, target: CheckRunTarget, checkRunId: number): Promise<string[]> {
+  const keys: string[] = [];
+  const pages = octokit.paginate.iterator(octokit.rest.checks.listAnnotations, { owner: target.owner, repo: target.repo, check_run_id: checkRunId, per_page: 100 });
+  for await (const page of pages) for (const a of page.data) keys.push(annotationKey(a));
+  return keys;
+}
+
+/** The annotations not on the run yet (each existing one accounts for one equal annotation), and how many existing ones are not wanted any more. */
+function newAnnotations(wanted: readonly CheckRunAnnotation[], existing: readonly string[]): { send: CheckRunAnnotation[]; stale: number } {
+  const left = new Map<string, number>();
+  for (const key of existing) left.set(key, (left.get(key) ?? 0) + 1);
+  const send: CheckRunAnnotation[] = [];
+  for (const a of wanted) {
+    const key = annotationKey(a);
+    const count = left.get(key) ?? 0;
+    if (count > 0) left.set(key, count - 1);
+    else send.push(a);
+  }
+  const stale = [...left.values()].reduce((n, c) => n + c, 0);
+  return { send, stale };
+}
