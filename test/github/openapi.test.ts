@@ -33,6 +33,9 @@ describe("findOperation", () => {
     // `issues/comments/{id}` is more literal than `issues/{issue_number}/{x}`.
     expect(findOperation("PATCH", "/repos/o/r/issues/comments/9")?.operationId).toBe("issues/update-comment");
     expect(findOperation("GET", "https://ghe.example.com/api/v3/repos/o/r/issues/7/comments")?.operationId).toBe("issues/list-comments");
+    // The form of GitHub's own pagination links.
+    expect(findOperation("GET", "/repositories/1296269/issues/7/comments?per_page=100&page=2")?.operationId).toBe("issues/list-comments");
+    expect(findOperation("GET", "/repositories/1296269/no/such")).toBeUndefined();
     expect(findOperation("DELETE", "/repos/o/r/check-runs")).toBeUndefined();
     expect(findOperation("GET", "/no/such/endpoint")).toBeUndefined();
   });

@@ -115,7 +115,28 @@ function loadOperations(): readonly Operation[] {
 
 /** The operation for a method and a URL path (`/repos/o/r/check-runs/5`), or undefined. */
 export function findOperation(method: string, urlPath: string): Operation | undefined {
-  const segments = pathOf(urlPath).split("/").slice(1);
+  return resolve(method, urlPath)?.op;
+}
+
+/**
+ * GitHub's own `link` headers name repositories by id (`/repositories/1296269/issues/7/comments?page=2`),
+ * a form the description does not list: such a path is checked as the `/repos/{owner}/{repo}/…` operation.
+ */
+const BY_ID = /^\/repositories\/(\d+)(\/.*)$/;
+
+function resolve(method: string, urlPath: string): { op: Operation; path: string } | undefined {
+  const path = pathOf(urlPath);
+  const op = matchOperation(method, path);
+  if (op !== undefined) return { op, path };
+  const byId = BY_ID.exec(path);
+  if (byId === null) return undefined;
+  const alias = `/repos/repository-${byId[1] ?? ""}/by-id${byId[2] ?? ""}`;
+  const aliased = matchOperation(method, alias);
+  return aliased === undefined ? undefined : { op: aliased, path: alias };
+}
+
+function matchOperation(method: string, path: string): Operation | undefined {
+  const segments = path.split("/").slice(1);
   let best: Operation | undefined;
   let bestLiterals = -1;
   for (const op of loadOperations()) {
@@ -302,13 +323,14 @@ function commentRules(body: unknown): string[] {
  */
 export function validateRequest(method: string, url: string, body: unknown): Operation {
   const request = `${method.toUpperCase()} ${url}`;
-  const op = findOperation(method, url);
-  if (op === undefined) throw new OpenApiValidationError(request, [`no operation ${method.toUpperCase()} ${pathOf(url)} in GitHub's description`]);
+  const resolved = resolve(method, url);
+  if (resolved === undefined) throw new OpenApiValidationError(request, [`no operation ${method.toUpperCase()} ${pathOf(url)} in GitHub's description`]);
+  const { op, path } = resolved;
   const problems: string[] = [];
   const name = `${request} (${op.operationId}, ${op.template})`;
 
   // Path parameters, coerced from their text (`check_run_id` must be an integer, …).
-  const pathValues = pathParameters(op, url);
+  const pathValues = pathParameters(op, path);
   for (const p of op.parameters.filter((q) => q.in === "path")) {
     const value = pathValues.get(p.name);
     const holder = { value };
