@@ -57,6 +57,8 @@ const PATHS = [
   "a b", "a\u00a0\u00a0", "straße", "STRASSE", "ς", "\v", "x.PNG", "img/y.svg", "src/main.py\n", "é\n",
 ];
 
+const isAscii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80);
+
 /** Patterns Python accepts but RE2 cannot run: a search gives undefined. */
 const NOT_RUN = new Set(["(?P<dir>src)/(?P=dir)", "a*+", "(?>a)", "(a)\\1", "(?=a)(?<=b)"]);
 
@@ -86,13 +88,13 @@ describe.skipIf(!hasPython)(`Python patterns, checked against ${PYTHON} re (${ha
       const decided = ours.map((r, k) => (r === undefined ? undefined : py.search[k]));
       expect(ours).toEqual(decided);
       const undecided = PATHS.filter((_, k) => ours[k] === undefined);
-      for (const p of undecided) expect(/[^\x00-\x7f]/.test(p), `only non-ASCII paths are undecided, not ${JSON.stringify(p)}`).toBe(true);
+      for (const p of undecided) expect(isAscii(p), `only non-ASCII paths are undecided, not ${JSON.stringify(p)}`).toBe(false);
     });
   });
 
   it("decides every ASCII path for patterns without Unicode-sensitive parts", () => {
     for (const pattern of ["(?i)readme", "\\w+\\.md$", "[\\W]", "(?=docs/)", "a$"]) {
-      for (const p of PATHS) if (!/[^\x00-\x7f]/.test(p)) expect(pySearch(pattern, p), `${pattern} on ${JSON.stringify(p)}`).not.toBeUndefined();
+      for (const p of PATHS) if (isAscii(p)) expect(pySearch(pattern, p), `${pattern} on ${JSON.stringify(p)}`).not.toBeUndefined();
     }
     for (const pattern of ["\\w+\\.md$", "[\\w.]+$", "\\s", "(?i)I", "(?=docs/)", "😀+", "a$"]) {
       for (const p of PATHS) expect(pySearch(pattern, p), `${pattern} on ${JSON.stringify(p)}`).not.toBeUndefined();
@@ -124,10 +126,12 @@ describe.skipIf(!hasPython)(`Python patterns, checked against ${PYTHON} re (${ha
     const py = python(patterns, paths);
     const disagreements: string[] = [];
     let decided = 0;
+    let valid = 0;
     patterns.forEach((pattern, i) => {
       const theirs = py[i];
       if (!theirs?.valid) return;
       paths.forEach((p, k) => {
+        valid += 1;
         const ours = pySearch(pattern, p);
         if (ours === undefined) return;
         decided += 1;
@@ -136,7 +140,7 @@ describe.skipIf(!hasPython)(`Python patterns, checked against ${PYTHON} re (${ha
     });
     expect(disagreements).toEqual([]);
     // The comparison means something only if most answers are decided.
-    expect(decided).toBeGreaterThan(patterns.length * paths.length * 0.4);
+    expect(decided).toBeGreaterThan(valid * 0.75);
   });
 });
 
