@@ -238,6 +238,11 @@ export function judge(input: {
       }
       const first = partial[0]?.gate;
       summary = first ? `only partial coverage gates were found (${describeGate(first)}, ${at(first.where)})` : `only ignored coverage settings were found (${ignored[0] ? at(ignored[0].where) : "?"})`;
+    } else if (input.problems.some((p) => p.kind === "unreadable")) {
+      // A config file the snapshot could not read may hold the gate: say so rather than fail.
+      status = "indeterminate";
+      const p = input.problems.find((x) => x.kind === "unreadable");
+      summary = `no minimum coverage was found, but ${p && p.kind === "unreadable" ? p.path : "a config file"} could not be read`;
     } else {
       status = "fail";
       findings.push({ id: "no-gate", data: { min: pct(min) } });

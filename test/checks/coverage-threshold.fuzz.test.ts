@@ -60,7 +60,7 @@ describe("coverage-threshold fuzz: arbitrary bytes in every file it reads", () =
       fc.asyncProperty(fc.constantFrom(...CONFIG_PATHS), fc.string({ unit: "grapheme", maxLength: 300 }), async (path, text) => {
         await statusOf({ ...WIRING, [path]: text });
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 
@@ -85,7 +85,7 @@ describe("coverage-threshold fuzz: arbitrary bytes in every file it reads", () =
       fc.asyncProperty(fc.constantFrom(...CONFIG_PATHS), fc.array(token, { maxLength: 25 }), async (path, lines) => {
         await statusOf({ ...WIRING, [path]: lines.join("\n") });
       }),
-      { numRuns: 200 },
+      { numRuns: 150 },
     );
   });
 });
@@ -96,7 +96,7 @@ describe("coverage-threshold fuzz: arbitrary structures", () => {
       fc.asyncProperty(fc.constantFrom("package.json", ".nycrc", ".c8rc.json", "jest.config.json"), fc.jsonValue({ maxDepth: 5 }), async (path, value) => {
         await statusOf({ ...WIRING, [path]: JSON.stringify(value) });
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -114,7 +114,7 @@ describe("coverage-threshold fuzz: arbitrary structures", () => {
       fc.asyncProperty(fc.constantFrom(".github/workflows/ci.yml", ".gitlab-ci.yml", "codecov.yml", ".github/actions/x/action.yml"), tree, async (path, value) => {
         await statusOf({ ...WIRING, [path]: yamlStringify(value) });
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
