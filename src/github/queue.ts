@@ -7,7 +7,8 @@
  *   repository and commit, so two audits of one commit never publish at the same time).
  * - A request that arrives while a job of its key runs, and `supersedes` it (a newer commit),
  *   makes that job stale: its `isCurrent()` turns false and its `signal` aborts, and the worker
- *   publishes nothing more. The newer request runs when the stale job has finished.
+ *   publishes nothing more. The newer request runs when the stale job has finished, and carries
+ *   what the stale one did (`merge(stale, newer)`: e.g. comment commands still to answer).
  * - A request that `duplicates` the running job of its key is dropped.
  * - Running jobs are limited per installation and overall; the oldest runnable request goes first.
  * - A job that throws is reported to `onError` and frees its slot; the others go on.
@@ -30,7 +31,7 @@ export interface QueueOptions<R> {
   readonly installationOf: (request: R) => number;
   /** Further keys no two running jobs may share (e.g. `owner/repo@<sha>`). */
   readonly locksOf?: (request: R) => readonly string[];
-  /** The request that replaces a queued one; default: the newer one. */
+  /** The request that replaces an older queued one, or a stale running one; default: the newer one. */
   readonly merge?: (queued: R, newer: R) => R;
   /** Whether `newer` makes the running job stale; default: always. */
   readonly supersedes?: (running: R, newer: R) => boolean;
@@ -88,22 +89,24 @@ export class AuditQueue<R> {
     const queued = this.#queued.get(key);
     const running = this.#running.get(key);
     if (queued !== undefined) {
-      const merged = this.#options.merge ? this.#options.merge(queued, request) : request;
-      this.#queued.set(key, merged);
+      const merged = this.#merge(queued, request);
+      this.#queued.set(key, running ? this.#supersede(running, merged) : merged);
       this.#emit({ type: "merged", request: merged, replaced: queued });
-      if (running) this.#supersede(running, merged);
       this.#pump();
       return "merged";
     }
-    if (running && this.#options.duplicates?.(running.request, request) === true && running.current) {
+    if (running && running.current && this.#options.duplicates?.(running.request, request) === true) {
       this.#emit({ type: "dropped", request, running: running.request });
       return "dropped";
     }
-    if (running) this.#supersede(running, request);
-    this.#queued.set(key, request);
+    this.#queued.set(key, running ? this.#supersede(running, request) : request);
     this.#emit({ type: "queued", request });
     this.#pump();
     return "queued";
+  }
+
+  #merge(older: R, newer: R): R {
+    return this.#options.merge ? this.#options.merge(older, newer) : newer;
   }
 
   get stats(): QueueStats {
@@ -116,13 +119,18 @@ export class AuditQueue<R> {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  #supersede(running: Running<R>, newer: R): void {
-    if (!running.current) return;
+  /**
+   * Marks the running job stale when `newer` supersedes it, and returns the request to queue: the
+   * stale job publishes nothing, so what it carried (`merge`) passes to the newer one.
+   */
+  #supersede(running: Running<R>, newer: R): R {
+    if (!running.current) return newer;
     const supersedes = this.#options.supersedes ? this.#options.supersedes(running.request, newer) : true;
-    if (!supersedes) return;
+    if (!supersedes) return newer;
     running.current = false;
     running.controller.abort(new Error("superseded by a newer request"));
     this.#emit({ type: "superseded", request: running.request, by: newer });
+    return this.#merge(running.request, newer);
   }
 
   /** Starts every queued request that may run now, oldest first. */

@@ -112,6 +112,16 @@ describe("AuditQueue", () => {
     expect(h.events.filter((e) => e.type === "superseded").map((e) => e.request.id)).toEqual(["old"]);
   });
 
+  it("the request that supersedes a running job carries what the stale job did (merge)", async () => {
+    const h = harness({ merge: (older, newer) => ({ ...newer, tags: [...(older.tags ?? []), ...(newer.tags ?? [])] }) });
+    h.queue.enqueue(req("cmd", "r#pr:1", "s1", 1, ["comment-7"]));
+    h.queue.enqueue(req("sync", "r#pr:1", "s2", 1, ["sync"]));
+    expect(h.call("cmd").control.isCurrent()).toBe(false);
+    h.call("cmd").resolve();
+    await flush();
+    expect(h.call("sync").request.tags).toEqual(["comment-7", "sync"]);
+  });
+
   it("the same commit again does not make the running job stale", () => {
     const h = harness();
     h.queue.enqueue(req("first", "r@main", "s1"));

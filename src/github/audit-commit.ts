@@ -1,0 +1,314 @@
+/**
+ * One audit request, end to end: resolve the commit, read the checklist (default branch, see
+ * `config.ts`), mark the check runs `in_progress`, audit the commit through the Git Database API,
+ * complete the runs, and on a pull request edit the phase-completion comment (the head compared
+ * with the base commit). `/phase-report` commands carried by the request are answered last.
+ *
+ * A job that a newer request has superseded (`control.isCurrent()` turned false) publishes no
+ * results: the runs it had opened are closed `cancelled` (so none stays in progress forever), and
+ * neither the comment nor any reply is written; the newer request does that.
+ */
+import type { Probot, ProbotOctokit } from "probot";
+import { runAudit } from "../audit/engine.js";
+import type { AuditReport } from "../audit/types.js";
+import { formatConfigError } from "../config/format-error.js";
+import { CHECKLIST_PATH, type Checklist, type Registry } from "../config/types.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { phaseComment } from "../report/comment.js";
+import { GitHubSnapshot } from "../snapshot/github.js";
+import type { AppIdentity } from "./app-login.js";
+import type { BlobCache } from "./blob-cache.js";
+import { completeCheckRuns, publishConfigError, startCheckRuns, type CheckRunTarget } from "./check-runs.js";
+import { react, unknownPhaseReply } from "./commands.js";
+import { upsertComment } from "./comment.js";
+import { readChecklist } from "./config.js";
+import { octokitGitData } from "./git-data.js";
+import type { JobControl } from "./queue.js";
+
+export type Octokit = InstanceType<typeof ProbotOctokit>;
+export type Logger = Probot["log"];
+
+/** What made the app audit. */
+export type Trigger =
+  | "push"
+  | "pull_request"
+  | "check_suite.requested"
+  | "check_suite.rerequested"
+  | "check_run.rerequested"
+  | "command"
+  | "installation";
+
+/** A `/phase-report` comment to answer. */
+export interface CommandRequest {
+  readonly commentId: number;
+  /** The issue or pull request the comment is on. */
+  readonly issueNumber: number;
+  /** The phase asked for; absent for every phase. */
+  readonly phase?: string;
+  readonly deliveryId: string;
+}
+
+/** One audit to run, as the handlers make it from an event. */
+export interface AuditRequest {
+  readonly installationId: number;
+  readonly owner: string;
+  readonly repo: string;
+  /** The commit; null when the event does not say (a command, an installation): resolved when the job runs. */
+  readonly sha: string | null;
+  /** `refs/heads/<branch>`; null for a pull request, a commit on no known branch, or the default branch when its name is unknown. */
+  readonly ref: string | null;
+  /** The pull request audited (its phase-completion comment is edited); baseSha null when unknown. */
+  readonly pr?: { readonly number: number; readonly baseSha: string | null };
+  readonly trigger: Trigger;
+  readonly deliveryId: string;
+  /** `/phase-report` commands to answer when the audit is done. */
+  readonly commands: readonly CommandRequest[];
+}
+
+export interface AuditDeps {
+  /** An Octokit of the installation (`app.auth(installationId)`). */
+  readonly auth: (installationId: number) => Promise<Octokit>;
+  /** The app's id and bot login (`GET /app`, cached). */
+  readonly identity: () => Promise<AppIdentity>;
+  readonly registry: Registry;
+  /** Blobs by SHA, shared by every audit of the process. */
+  readonly cache: BlobCache;
+  readonly log: Logger;
+  /** The web host for file links (GitHub Enterprise Server); default github.com. */
+  readonly htmlBase?: string;
+  /** The clock for check-run times. */
+  readonly now?: () => Date;
+}
+
+export type AuditOutcome =
+  | { readonly kind: "published"; readonly sha: string; readonly report: AuditReport; readonly comment?: string }
+  | { readonly kind: "config-error"; readonly sha: string }
+  | { readonly kind: "superseded"; readonly sha: string | null }
+  | { readonly kind: "commands-only" }
+  | { readonly kind: "nothing-to-audit"; readonly reason: string };
+
+/**
+ * The coalescing key of a request: the pull request; else the ref; else the commit (a fork's
+ * check suite names no branch); else the default branch.
+ */
+export function requestKey(request: AuditRequest): string {
+  const repo = `${request.owner}/${request.repo}`.toLowerCase();
+  if (request.pr) return `${repo}#pr:${request.pr.number}`;
+  if (request.ref !== null) return `${repo}@${request.ref}`;
+  if (request.sha !== null) return `${repo}@sha:${request.sha}`;
+  return `${repo}@default-branch`;
+}
+
+/** Locks besides the key: one audit of a commit at a time, so its check runs are never created twice. */
+export function requestLocks(request: AuditRequest): string[] {
+  return request.sha === null ? [] : [`${request.owner}/${request.repo}`.toLowerCase() + `@commit:${request.sha}`];
+}
+
+/** The queue's merge: the newer request, carrying the older one's commands still to answer. */
+export function mergeRequests(older: AuditRequest, newer: AuditRequest): AuditRequest {
+  const commands = [...older.commands];
+  for (const c of newer.commands) if (!commands.some((o) => o.commentId === c.commentId)) commands.push(c);
+  return { ...newer, pr: newer.pr ?? older.pr, commands };
+}
+
+/** Whether `newer` makes the running `older` stale: another commit (or one to resolve that may be). */
+export function supersedes(running: AuditRequest, newer: AuditRequest): boolean {
+  return newer.sha !== null && newer.sha !== running.sha;
+}
+
+const AUTOMATIC: ReadonlySet<Trigger> = new Set<Trigger>(["push", "pull_request", "check_suite.requested"]);
+
+/** Whether `newer` only repeats what the running job does (the push and check_suite events of one push). */
+export function duplicates(running: AuditRequest, newer: AuditRequest): boolean {
+  return running.sha !== null && newer.sha === running.sha && newer.commands.length === 0 && AUTOMATIC.has(newer.trigger);
+}
+
+/** Runs one request. Throws on API failures (the queue logs them); commands get 😕 first. */
+export async function auditCommit(deps: AuditDeps, request: AuditRequest, control: JobControl): Promise<AuditOutcome> {
+  const log = deps.log.child({
+    repo: `${request.owner}/${request.repo}`,
+    deliveryId: request.deliveryId,
+    trigger: request.trigger,
+    ...(request.pr ? { pr: request.pr.number } : {}),
+  });
+  const octokit = await deps.auth(request.installationId);
+  try {
+    return await run(deps, request, control, octokit, log);
+  } catch (error) {
+    // The commands were acknowledged with 👀: say it went wrong (best effort), then let the queue log it.
+    if (control.isCurrent()) {
+      for (const command of request.commands) {
+        await react(octokit, { owner: request.owner, repo: request.repo, commentId: command.commentId }, "confused").catch(() => undefined);
+      }
+    }
+    throw error;
+  }
+}
+
+async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, octokit: Octokit, log: Logger): Promise<AuditOutcome> {
+  const { owner, repo } = request;
+  const target = await resolveTarget(octokit, request);
+  if (target === null) {
+    log.info({ reason: "no commit" }, "nothing to audit: the branch has no commit");
+    return { kind: "nothing-to-audit", reason: "the branch has no commit" };
+  }
+  const { sha } = target;
+  const shaLog = log.child({ sha });
+
+  const read = await readChecklist(octokit, { owner, repo }, deps.registry);
+  const identity = await deps.identity();
+  if (!control.isCurrent()) return superseded(shaLog, sha);
+  const runTarget: CheckRunTarget = { owner, repo, headSha: sha, appId: identity.id };
+  const publishOptions = deps.now ? { now: deps.now } : {};
+
+  if (!read.ok) {
+    await publishConfigError(octokit, runTarget, read.errors, CHECKLIST_PATH, publishOptions);
+    for (const command of request.commands) {
+      await reply(octokit, request, command, identity, configErrorReply(read.errors.map(formatConfigError)));
+      await react(octokit, { owner, repo, commentId: command.commentId }, "confused");
+    }
+    shaLog.info({ errors: read.errors.length }, "the checklist is not valid: published the configuration check run");
+    return { kind: "config-error", sha };
+  }
+  const { checklist } = read;
+
+  // Commands for a phase the checklist does not have: answered now, and not audited for.
+  const valid = new Set(checklist.phases.map((p) => p.id));
+  const commands: CommandRequest[] = [];
+  for (const command of request.commands) {
+    if (command.phase === undefined || valid.has(command.phase)) {
+      commands.push(command);
+      continue;
+    }
+    await reply(octokit, request, command, identity, unknownPhaseReply(command.phase, checklist.phases));
+    await react(octokit, { owner, repo, commentId: command.commentId }, "confused");
+    shaLog.debug({ commentId: command.commentId, phase: command.phase }, "unknown phase id in /phase-report");
+  }
+  if (request.trigger === "command" && commands.length === 0) return { kind: "commands-only" };
+
+  const phases = checklist.phases.map((p) => ({ id: p.id, name: p.name }));
+  const runs = await startCheckRuns(octokit, runTarget, phases, publishOptions);
+  const report = await audit(deps, octokit, request, sha, checklist);
+  if (!control.isCurrent()) {
+    await cancelRuns(octokit, runTarget, [...runs.values()], deps.now);
+    return superseded(shaLog, sha);
+  }
+  await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
+
+  let comment: string | undefined;
+  const pr = target.pr;
+  if (pr) {
+    const base = pr.baseSha === null ? null : await auditBase(deps, octokit, request, pr.baseSha, checklist, shaLog);
+    const body =
+      base === null
+        ? phaseComment(report, null, { baseNote: pr.baseSha === null ? "the base commit is not known" : "the base commit could not be audited" })
+        : phaseComment(report, base);
+    if (!control.isCurrent()) return superseded(shaLog, sha);
+    comment = await upsertComment(octokit, { owner, repo, issueNumber: pr.number }, body, { botLogin: identity.login });
+  }
+
+  for (const command of commands) {
+    if (!control.isCurrent()) return superseded(shaLog, sha);
+    const shown = command.phase === undefined ? report : { ...report, phases: report.phases.filter((p) => p.id === command.phase) };
+    await reply(octokit, request, command, identity, renderMarkdown(shown, { maxLength: 60_000 }));
+    await react(octokit, { owner, repo, commentId: command.commentId }, "rocket");
+  }
+
+  shaLog.info(
+    { phases: report.phases.map((p) => `${p.id}:${p.status}`).join(" "), comment, commands: commands.length },
+    "audited and published",
+  );
+  return { kind: "published", sha, report, ...(comment !== undefined ? { comment } : {}) };
+}
+
+interface ResolvedTarget {
+  readonly sha: string;
+  readonly pr?: { readonly number: number; readonly baseSha: string | null };
+}
+
+/**
+ * The commit to audit: the request's, the pull request's head (with its base), or the head of the
+ * branch (the default branch when none is named). Null for a branch without commits.
+ */
+async function resolveTarget(octokit: Octokit, request: AuditRequest): Promise<ResolvedTarget | null> {
+  const { owner, repo } = request;
+  if (request.pr) {
+    if (request.sha !== null && request.pr.baseSha !== null) return { sha: request.sha, pr: request.pr };
+    const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: request.pr.number });
+    return { sha: request.sha ?? data.head.sha, pr: { number: request.pr.number, baseSha: request.pr.baseSha ?? data.base.sha } };
+  }
+  if (request.sha !== null) return { sha: request.sha };
+  let branch = request.ref?.startsWith("refs/heads/") ? request.ref.slice("refs/heads/".length) : null;
+  if (branch === null) {
+    const { data } = await octokit.rest.repos.get({ owner, repo });
+    branch = data.default_branch;
+  }
+  try {
+    const { data } = await octokit.rest.repos.getBranch({ owner, repo, branch });
+    return { sha: data.commit.sha };
+  } catch (error) {
+    // An empty repository has no branch yet.
+    if (statusOf(error) === 404) return null;
+    throw error;
+  }
+}
+
+async function audit(deps: AuditDeps, octokit: Octokit, request: AuditRequest, sha: string, checklist: Checklist): Promise<AuditReport> {
+  const snapshot = new GitHubSnapshot({
+    client: octokitGitData(octokit, request.owner, request.repo),
+    owner: request.owner,
+    repo: request.repo,
+    commit: sha,
+    cache: deps.cache,
+    ...(deps.htmlBase !== undefined ? { htmlBase: deps.htmlBase } : {}),
+  });
+  return runAudit(snapshot, checklist);
+}
+
+/** The audit of the pull request's base commit with the same checklist; null when it fails (the comment then says so). */
+async function auditBase(deps: AuditDeps, octokit: Octokit, request: AuditRequest, baseSha: string, checklist: Checklist, log: Logger): Promise<AuditReport | null> {
+  try {
+    return await audit(deps, octokit, request, baseSha, checklist);
+  } catch (error) {
+    log.warn({ err: error, baseSha }, "the base commit could not be audited");
+    return null;
+  }
+}
+
+/** Closes the runs a superseded job opened, without results. */
+async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonly number[], now?: () => Date): Promise<void> {
+  for (const id of ids) {
+    await octokit.rest.checks.update({
+      owner: target.owner,
+      repo: target.repo,
+      check_run_id: id,
+      conclusion: "cancelled",
+      completed_at: (now?.() ?? new Date()).toISOString(),
+      output: { title: "Superseded", summary: `A newer commit was pushed while ${target.headSha} was audited; its result is not published.\n` },
+    });
+  }
+}
+
+function superseded(log: Logger, sha: string): AuditOutcome {
+  log.info("superseded by a newer request: nothing published");
+  return { kind: "superseded", sha };
+}
+
+/** The reply to a command: one comment per command comment, edited if the command is answered again (a redelivery). */
+async function reply(octokit: Octokit, request: AuditRequest, command: CommandRequest, identity: AppIdentity, text: string): Promise<void> {
+  const marker = `<!-- phase-gate:reply:${command.commentId} -->`;
+  await upsertComment(octokit, { owner: request.owner, repo: request.repo, issueNumber: command.issueNumber }, `${marker}\n${text}`, {
+    botLogin: identity.login,
+    marker,
+  });
+}
+
+function configErrorReply(errors: readonly string[]): string {
+  const shown = errors.slice(0, 20).map((e) => `- \`${e.replace(/`/g, "'")}\``);
+  const more = errors.length > 20 ? [`- … and ${errors.length - 20} more`] : [];
+  return [`The checklist \`${CHECKLIST_PATH}\` is not valid, so nothing was audited:`, "", ...shown, ...more, "", 'See the check run "phase-gate configuration".'].join("\n");
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : undefined;
+}
