@@ -628,7 +628,7 @@ class Scanner {
       if (a.dynamic || a.text.startsWith("-")) continue;
       if (a.text === "--") break;
       const pattern = a.text.split(" ")[0] ?? "";
-      const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*\*/g, "\u0000").replace(/\*/g, "[^:]*").replace(/\u0000/g, ".*")}$`);
+      const re = runAllPattern(pattern);
       for (const s of scripts) if (re.test(s)) this.runScript(dir, s, [], `run-s ${s}`, c);
     }
   }
@@ -1001,6 +1001,20 @@ function unwrap(words: readonly Word[], env: Map<string, EnvValue>): Word[] {
   if ((name === "pnpm" || name === "yarn" || name === "npm") && (second === "exec" || second === "dlx")) return words.slice(skipOptions(2, new Set(["-c", "--package", "-p"])));
   if (name === "bun" && second === "x") return words.slice(skipOptions(2, new Set()));
   return words as Word[];
+}
+
+/** npm-run-all globs: `*` stays within a `:`-separated segment, `**` crosses them. */
+function runAllPattern(pattern: string): RegExp {
+  let re = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const ch = pattern[i] ?? "";
+    if (ch === "*" && pattern[i + 1] === "*") {
+      re += ".*";
+      i++;
+    } else if (ch === "*") re += "[^:]*";
+    else re += ch.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^${re}$`);
 }
 
 function firstPositional(words: readonly Word[]): number {
