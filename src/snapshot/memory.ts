@@ -43,7 +43,7 @@ export class MemorySnapshot implements RepoSnapshot {
     );
   }
 
-  async list(): Promise<SnapshotListing> {
+  async list(_want?: readonly string[]): Promise<SnapshotListing> {
     const files: FileEntry[] = [];
     const skipped: SkippedEntry[] = [...this.extraSkipped];
     for (const [path, bytes] of [...this.files].sort(([a], [b]) => comparePathBytes(a, b))) {
