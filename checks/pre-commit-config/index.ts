@@ -9,9 +9,9 @@ import {
   type PreCommitHookRef,
   type PyValue,
 } from "../../src/parsers/pre-commit-config.js";
+import { compileRepoRegex, MatchBudget, type RepoRegexMatcher } from "../../src/parsers/python-regex.js";
 import { CI_GLOBS, findPreCommitInCi, type CiEvidence } from "./ci.js";
 import { isOpaqueLocalHook, isPreCommitHooksRepo, normaliseRepoUrl, REMOVED_STUBS, satisfies } from "./hooks.js";
-import { translatePythonRegex } from "./python-regex.js";
 import { classifyRev, MOVED_REPOS } from "./revs.js";
 import { LEGACY_STAGES, PRE_COMMIT_VERSION, validateConfig } from "./schema.js";
 
@@ -152,7 +152,7 @@ const MESSAGES = {
   },
   "cannot-evaluate": {
     message: "Whether required hook '{{id}}' runs on any file cannot be decided: {{why}}",
-    help: "phase-gate translates Python regexes to check `files`/`exclude`; this one uses syntax it does not translate.",
+    help: "phase-gate matches `files`/`exclude` with a linear-time engine (RE2), which does not run back-references, possessive quantifiers, atomic groups or conditionals; check by hand with `pre-commit run --all-files`, or simplify the pattern.",
     severity: "notice",
   },
   "no-ci": {
@@ -182,29 +182,55 @@ const HOOK_MANAGERS: readonly (readonly [string, string])[] = [
   [".overcommit.yml", "overcommit"],
 ];
 
-/** Files a path pattern must find for a required hook to have anything to check. */
+/**
+ * Whether any file of the repository is left for a hook by its `files` (all must match) and
+ * `exclude` (none may match) patterns. The patterns come from the repository: they run on RE2, in
+ * linear time, and what cannot be run or decided is "unknown", never guessed.
+ */
 function filesLeft(
   allPaths: readonly string[],
   patterns: { files: readonly string[]; exclude: readonly string[] },
-): { left: number } | { unknown: string } {
-  const files: RegExp[] = [];
-  const exclude: RegExp[] = [];
+  budget: MatchBudget,
+): { left: boolean } | { unknown: string } {
+  const files: RepoRegexMatcher[] = [];
+  const exclude: RepoRegexMatcher[] = [];
   for (const [list, into] of [
     [patterns.files, files],
     [patterns.exclude, exclude],
   ] as const) {
     for (const p of list) {
-      const r = translatePythonRegex(p);
-      if (r.ok === "unknown") return { unknown: `'${p}' (${r.reason})` };
-      if (r.ok === false) return { left: 1 }; // an invalid regex is a schema error already
-      into.push(r.regex);
+      const r = compileRepoRegex(p, budget);
+      if (r.ok === "unknown") return { unknown: `the pattern '${p}' (${r.reason})` };
+      if (r.ok === false) return { left: true }; // an invalid regex is a schema error already
+      into.push(r);
     }
   }
-  let left = 0;
+  const undecided: string[] = [];
   for (const path of allPaths) {
-    if (files.every((r) => r.test(path)) && !exclude.some((r) => r.test(path))) left += 1;
+    // Left when every `files` pattern matches and no `exclude` pattern does (three-valued).
+    let unsure = false;
+    let out = false;
+    for (const r of files) {
+      const m = r.search(path);
+      if (m === false) out = true;
+      else if (m === undefined) unsure = true;
+      if (out) break;
+    }
+    for (const r of out ? [] : exclude) {
+      const m = r.search(path);
+      if (m === true) out = true;
+      else if (m === undefined) unsure = true;
+      if (out) break;
+    }
+    if (out) continue;
+    if (!unsure) return { left: true };
+    undecided.push(path);
   }
-  return { left };
+  if (undecided.length === 0) return { left: false };
+  const all = [...patterns.files, ...patterns.exclude].map((p) => `'${p}'`).join(", ");
+  const first = undecided[0] ?? "";
+  const more = undecided.length > 1 ? ` and ${undecided.length - 1} more` : "";
+  return { unknown: `${all} could not be evaluated on ${first}${more} (a non-ASCII name where RE2 and Python may differ, or the matching budget is spent)` };
 }
 
 function stringAt(v: PyValue | undefined): string | undefined {
@@ -353,7 +379,8 @@ function audit(ctx: Ctx) {
     );
   }
 
-  // Required hooks.
+  // Required hooks. Their `files`/`exclude` patterns share one matching budget.
+  const budget = new MatchBudget();
   const present: string[] = [];
   for (const id of options.hooks) {
     const matching = parsed.hooks.filter((h) => satisfies(id, h));
@@ -371,7 +398,7 @@ function audit(ctx: Ctx) {
       }
       continue;
     }
-    const verdicts = matching.map((h) => disabled(ctx, parsed, h, ci));
+    const verdicts = matching.map((h) => disabled(ctx, parsed, h, ci, budget));
     if (verdicts.some((v) => v === undefined)) continue;
     const unknown = verdicts.find((v) => v?.kind === "unknown");
     if (unknown) {
@@ -397,7 +424,7 @@ function missingNote(id: string, parsed: PreCommitConfigParsed): string {
 type Disabled = { kind: "off"; why: string; fix: string } | { kind: "unknown"; why: string };
 
 /** Why a configured hook never runs on a commit, if it does not. */
-function disabled(ctx: Ctx, parsed: PreCommitConfigParsed, hook: PreCommitHookRef, ci: CiEvidence | undefined): Disabled | undefined {
+function disabled(ctx: Ctx, parsed: PreCommitConfigParsed, hook: PreCommitHookRef, ci: CiEvidence | undefined, budget: MatchBudget): Disabled | undefined {
   const root = parsed.root;
   const stagesOf = (v: PyValue | undefined) =>
     v?.kind === "list" ? v.items.flatMap((s) => (s.kind === "str" ? [LEGACY_STAGES[s.value] ?? s.value] : [])) : undefined;
@@ -416,9 +443,9 @@ function disabled(ctx: Ctx, parsed: PreCommitConfigParsed, hook: PreCommitHookRe
   const files = [stringAt(pyGet(root, "files")?.value), hook.files].filter((x): x is string => x !== undefined && x !== "");
   const exclude = [stringAt(pyGet(root, "exclude")?.value), hook.exclude].filter((x): x is string => x !== undefined && x !== "^$");
   if (files.length === 0 && exclude.length === 0) return undefined;
-  const left = filesLeft(ctx.allPaths, { files, exclude });
-  if ("unknown" in left) return { kind: "unknown", why: `the pattern ${left.unknown}` };
-  if (left.left === 0) {
+  const left = filesLeft(ctx.allPaths, { files, exclude }, budget);
+  if ("unknown" in left) return { kind: "unknown", why: left.unknown };
+  if (!left.left) {
     return {
       kind: "off",
       why: "its `files`/`exclude` patterns (and the top-level ones) leave no file of the repository to check",

@@ -19,7 +19,7 @@ import {
   type PyStr,
   type PyValue,
 } from "../../src/parsers/pre-commit-config.js";
-import { translatePythonRegex } from "./python-regex.js";
+import { pythonRegexValidity } from "../../src/parsers/python-regex.js";
 
 /** The pre-commit release these rules follow; a newer `minimum_pre_commit_version` is refused. */
 export const PRE_COMMIT_VERSION = "4.6.2";
@@ -119,7 +119,7 @@ function eachItem(v: PyValue, check: (item: PyValue) => void): void {
 
 function checkRegex(v: PyValue): void {
   expectString(v);
-  const r = translatePythonRegex(v.value);
+  const r = pythonRegexValidity(v.value);
   if (r.ok === false) throw new Invalid(`${pyRepr(v)} is not a valid python regex (${r.error})`, v.line);
 }
 

@@ -1,96 +1,87 @@
-import { spawnSync } from "node:child_process";
+/**
+ * pre-commit-config runs the repository's `files`/`exclude` patterns (Python regexes) on its paths.
+ * They run on RE2 (src/parsers/python-regex.ts, tested against Python there): a catastrophic
+ * pattern over a long path is decided in linear time, and what RE2 cannot run is `cannot-evaluate`
+ * (indeterminate), never a guess and never a backtracking fallback.
+ */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { pySearch, translatePythonRegex } from "../../checks/pre-commit-config/python-regex.js";
+import { preCommitConfig } from "../../checks/pre-commit-config/index.js";
+import { CHECK_STATUSES } from "../../src/check/types.js";
+import { expectResult, runCheck } from "../support/check-tester.js";
+import { CONFIG, lines, WORKFLOW } from "./fixtures/pre-commit-config/cases.js";
 
-const PYTHON = "/usr/bin/python3";
-const hasPython = spawnSync(PYTHON, ["-c", "import re"], { encoding: "utf8" }).status === 0;
-
-/** Python's verdict (`re.compile` succeeds) for each pattern, and `re.search` on each path. */
-function python(patterns: readonly string[], paths: readonly string[] = []): { valid: boolean; search: boolean[] }[] {
-  const script = [
-    "import json, sys, re, warnings",
-    "warnings.simplefilter('ignore')",
-    "data = json.load(sys.stdin)",
-    "out = []",
-    "for p in data['patterns']:",
-    "    try:",
-    "        r = re.compile(p)",
-    "        out.append({'valid': True, 'search': [bool(r.search(x)) for x in data['paths']]})",
-    "    except Exception:",
-    "        out.append({'valid': False, 'search': []})",
-    "print(json.dumps(out))",
-  ].join("\n");
-  const res = spawnSync(PYTHON, ["-c", script], { input: JSON.stringify({ patterns, paths }), encoding: "utf8", maxBuffer: 1 << 26 });
-  if (res.status !== 0) throw new Error(res.stderr);
-  return JSON.parse(res.stdout) as { valid: boolean; search: boolean[] }[];
+/** One pinned mypy hook with a `files`/`exclude` line (line 5 is the hook). */
+function mypyWith(...more: string[]): string {
+  return lines("repos:", "  - repo: https://github.com/pre-commit/mirrors-mypy", "    rev: v1.11.2", "    hooks:", "      - id: mypy", ...more);
 }
 
-const PATTERNS = [
-  "^docs/", "\\.py$", "*.py", "^.*\\.(js|ts)$", "(?x)^(\n    docs/.*|\n    vendor/.*  # third party\n)$", "(?i)readme", "(?P<dir>src)/(?P=dir)",
-  "(?<dir>src)", "[]a]", "[^]a]", "a{,3}", "a*+", "(?>a)", "\\q", "\\x1", "\\x41", "(?<=a+)b", "(?<=ab)c", "(?<=a|bc)d", "(?i:a)b", "\\1(a)",
-  "(a)\\1", "(a)\\2", "[\\A]", "\\Azz\\Z", "(?#comment)a", "a**", "a*?", "a??", "a???", "(?L)a", "(?au)a", "\\u00e9", "\\U0001F600", "\\8", "\\0",
-  "\\123", "x{2,1}", "a(?i)", "(?x)(?i)a b", "(?x)a(?i)", "^$", "", ".*", "/*", "[\\\\/]", "tests/.*\\.snap$", "^(?!src/).*", "\\d{3}-\\w+",
-  "[z-a]", "(", ")", "a|*", "^*", "(?)", "(?-:a)", "(?i-i:a)", "(?<=)?", "[\\d-z]", "[a-\\d]", "[a\\d-]",
-];
-const PATHS = ["", "docs/index.md", "vendor/lib.js", "src/app.py", "README.md", "a", "aaa", "src/src", "tests/x.snap", "123-abc", "é", "Docs/x"];
+const REQUIRED = { hooks: ["mypy"] };
+const LONG_A = `${"a".repeat(4999)}!`;
+const LONG_X = "x".repeat(5000);
 
-describe.skipIf(!hasPython)(`Python patterns, checked against ${PYTHON} re (${hasPython ? "found" : "skipped: not found"})`, () => {
-  const theirs = hasPython ? python(PATTERNS, PATHS) : [];
-
-  PATTERNS.forEach((pattern, i) => {
-    it(`agrees with re.compile and re.search on ${JSON.stringify(pattern)}`, () => {
-      const ours = translatePythonRegex(pattern);
-      const py = theirs[i];
-      expect(py).toBeDefined();
-      if (ours.ok === "unknown") throw new Error(`untranslated: ${ours.reason}`);
-      expect(ours.ok === true).toBe(py?.valid);
-      if (ours.ok === true && py?.valid) {
-        expect(PATHS.map((p) => ours.regex.test(p))).toEqual(py.search);
-      }
-    });
+describe("pre-commit-config: ReDoS patterns in files/exclude run in linear time", () => {
+  it("exclude '(a+)+$' over a 5,000-character path: it does not match, the hook runs -> pass", async () => {
+    const r = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        exclude: '(a+)+$'"), [LONG_A]: "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, r, "pass");
   });
 
-  it("agrees with re.compile on generated patterns", () => {
-    const token = fc.constantFrom(
-      "a", "b", ".", "*", "+", "?", "{", "}", "{2}", "{,3}", "{2,1}", "(", ")", "(?:", "(?P<n>", "(?P=n)", "(?<=", "(?<!", "(?=", "(?i)",
-      "(?x)", "(?i:", "(?-i:", "(?#c)", "[", "]", "^", "-", "\\", "\\d", "\\1", "\\x4", "\\x41", "\\q", "\\A", "\\Z", "|", "$", " ", "#", "\n",
-      "/", "\\.", "[^", "\\b", "\\0", "\\u00e9", "(?)",
-    );
-    const samples = fc.sample(fc.array(token, { maxLength: 10 }).map((p) => p.join("")), { numRuns: 3000, seed: 42 });
-    const py = python(samples);
-    const disagreements = samples.filter((p, i) => {
-      const ours = translatePythonRegex(p);
-      return ours.ok !== "unknown" && (ours.ok === true) !== py[i]?.valid;
-    });
-    expect(disagreements).toEqual([]);
+  it("exclude '(x+x+)+y' with the only path 5,000 x's: not excluded -> pass", async () => {
+    const r = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        exclude: '(x+x+)+y'"), [LONG_X]: "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, r, "pass");
+  });
+
+  it("exclude '(.*a){20}' matching the only path not under a dot directory: no file left -> warn hook-disabled", async () => {
+    const r = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        exclude: '^\\.|(.*a){20}'"), [LONG_A]: "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, r, "warn", [{ messageId: "hook-disabled", path: CONFIG, line: 5 }]);
+  });
+
+  it("files '(.*a){20}' matching no path (5,000 x's): no file left -> warn hook-disabled", async () => {
+    const r = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        files: '(.*a){20}'"), [LONG_X]: "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, r, "warn", [{ messageId: "hook-disabled", path: CONFIG, line: 5 }]);
   });
 });
 
-describe("translatePythonRegex", () => {
-  it("says which patterns it cannot translate instead of guessing", () => {
-    expect(translatePythonRegex("(?(1)a|b)").ok).toBe("unknown");
-    expect(translatePythonRegex("\\N{DIGIT ONE}").ok).toBe("unknown");
+describe("pre-commit-config: patterns RE2 cannot run", () => {
+  it("a back-reference in exclude -> indeterminate cannot-evaluate, naming the pattern and why", async () => {
+    const r = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        exclude: '(a)\\1'"), "src/app.py": "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, r, "indeterminate", [{ messageId: "cannot-evaluate", path: CONFIG, line: 5 }]);
+    expect(r.findings[0]?.message).toBe("Whether required hook 'mypy' runs on any file cannot be decided: the pattern '(a)\\1' (RE2 cannot run back-references)");
   });
 
-  it("marks approximate translations as not exact", () => {
-    expect(translatePythonRegex("(?i:a)b")).toMatchObject({ ok: true, exact: false });
-    expect(translatePythonRegex("^docs/")).toMatchObject({ ok: true, exact: true });
+  it("a look-ahead is run (reversed): files '^(?!src/)[a-z]' with only src/ files -> hook-disabled", async () => {
+    const none = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        files: '^(?!src/)[a-z]'"), "src/app.py": "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, none, "warn", [{ messageId: "hook-disabled", path: CONFIG, line: 5 }]);
+    const some = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        files: '^(?!src/)[a-z]'"), "src/app.py": "", "tools/x.py": "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, some, "pass");
   });
 
-  it("searches like re.search", () => {
-    expect(pySearch("(?x)^(\n  docs/.*|\n  vendor/.*\n)$", "docs/a.md")).toBe(true);
-    expect(pySearch("(?x)^(\n  docs/.*|\n  vendor/.*\n)$", "src/a.md")).toBe(false);
-    expect(pySearch("*.py", "a.py")).toBeUndefined();
+  it("a non-ASCII path where RE2's \\b differs from Python's is undecided only when it is the last hope", async () => {
+    // "é" is a word character for Python, not for RE2's ASCII \b: the path cannot be decided.
+    const only = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        exclude: '^\\.|\\bx'"), "é/x.py": "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, only, "indeterminate", [{ messageId: "cannot-evaluate", path: CONFIG, line: 5 }]);
+    // With an ASCII path left for the hook, the verdict is decided.
+    const more = await runCheck(preCommitConfig, { [CONFIG]: mypyWith("        exclude: '^\\.|\\bx'"), "é/x.py": "", "src/app.py": "", ...WORKFLOW }, REQUIRED);
+    expectResult(preCommitConfig, more, "pass");
   });
+});
 
-  it("never throws on arbitrary patterns", () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 60 }), (p) => {
-        const r = translatePythonRegex(p);
-        expect([true, false, "unknown"]).toContain(r.ok);
+describe("pre-commit-config: arbitrary files/exclude patterns over arbitrary paths", () => {
+  it("never throw and always give a status", async () => {
+    const pattern = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.array(fc.constantFrom("(", ")", "a", "+", "*", "$", "^", "(?!", "(?<=a)", "\\1", "|", ".", "{20}", "[", "]", "\\b", "(?x)"), { maxLength: 12 }).map((a) => a.join("")),
+    );
+    const path = fc.oneof(fc.stringMatching(/^[a-z.é]{1,20}(\/[a-z.]{1,10}){0,2}$/), fc.constant(LONG_A));
+    await fc.assert(
+      fc.asyncProperty(pattern, pattern, fc.uniqueArray(path, { minLength: 1, maxLength: 4 }), async (files, exclude, paths) => {
+        const config = mypyWith(`        files: ${JSON.stringify(files)}`, `        exclude: ${JSON.stringify(exclude)}`);
+        const repo = Object.fromEntries([...paths.map((p) => [p, ""] as const), [CONFIG, config], ...Object.entries(WORKFLOW)]);
+        const r = await runCheck(preCommitConfig, repo, REQUIRED);
+        expect(CHECK_STATUSES).toContain(r.status);
+        expect(r.status, r.summary).not.toBe("error");
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 });
