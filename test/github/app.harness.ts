@@ -6,7 +6,7 @@
  */
 import crypto from "node:crypto";
 import { createRequire } from "node:module";
-import nock from "nock";
+import type nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { coverageThreshold } from "../../checks/coverage-threshold/index.js";
@@ -181,19 +181,28 @@ export function mockListRuns(scope: nock.Scope, owner: string, repo: string, sha
 /** A request body as the test saw it. */
 export type Body = Record<string, unknown>;
 
+export interface Seen {
+  readonly method: string;
+  readonly path: string;
+  readonly body: Body;
+}
+
 /** Records the bodies of the requests a scope receives, by `METHOD path`. */
-export function recordBodies(scope: nock.Scope): { method: string; path: string; body: Body }[] {
-  const seen: { method: string; path: string; body: Body }[] = [];
+export function recordBodies(scope: nock.Scope): Seen[] {
+  const seen: Seen[] = [];
   scope.on("request", (req: { method: string; path: string }, _interceptor: unknown, body: string) => {
-    let parsed: Body = {};
-    try {
-      parsed = body === "" ? {} : (JSON.parse(body) as Body);
-    } catch {
-      parsed = { raw: body };
-    }
-    seen.push({ method: req.method, path: req.path, body: parsed });
+    seen.push({ method: req.method, path: req.path, body: parseBody(body) });
   });
   return seen;
+}
+
+function parseBody(body: string): Body {
+  if (body === "") return {};
+  try {
+    return JSON.parse(body) as Body;
+  } catch {
+    return { raw: body };
+  }
 }
 
 /** A promise and the function that resolves it: lets a test hold a reply until it says so. */
@@ -204,3 +213,63 @@ export function gate(): { promise: Promise<void>; open: () => void } {
   });
   return { promise, open };
 }
+
+// The repository most tests audit (the owner and name of the webhook examples).
+
+export const OWNER = "Codertocat";
+export const REPO = "Hello-World";
+export const HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+export const BASE = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+export const PUSHED = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+
+export const CHECKLIST = `phases:
+  - id: phase-1
+    name: Foundation
+    checks:
+      - file-exists: { path: SECURITY.md }
+      - file-not-contains: { path: "src/*.py", pattern: "execute\\\\(f" }
+  - id: phase-2
+    name: Hardening
+    gate: advisory
+    checks:
+      - file-absent: { path: .env }
+`;
+
+/** A repository where phase-1 fails (an f-string SQL on line 2 of src/db.py) and phase-2 passes. */
+export const FAILING: Readonly<Record<string, string>> = {
+  "SECURITY.md": "# Security\n",
+  "src/db.py": 'import db\ncursor.execute(f"SELECT * FROM t WHERE id = {x}")\n',
+  "README.md": "hello\n",
+};
+/** The same repository before: no SQL problem, so phase-1 passed at the base. */
+export const PASSING: Readonly<Record<string, string>> = {
+  "SECURITY.md": "# Security\n",
+  "src/db.py": "import db\ncursor.execute(QUERY, (x,))\n",
+  "README.md": "hello\n",
+};
+
+/** The two phases' runs created in_progress and then completed: the requests a fresh commit needs. */
+export function mockPublish(scope: nock.Scope, sha: string, ids: readonly [number, number] = [11, 12]): nock.Scope {
+  mockListRuns(scope, OWNER, REPO, sha);
+  scope.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: ids[0] });
+  scope.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: ids[1] });
+  scope.patch(`/repos/${OWNER}/${REPO}/check-runs/${ids[0]}`).reply(200, { id: ids[0] });
+  scope.patch(`/repos/${OWNER}/${REPO}/check-runs/${ids[1]}`).reply(200, { id: ids[1] });
+  return scope;
+}
+
+export const posts = (seen: readonly Seen[], suffix: string) =>
+  seen.filter((r) => r.method === "POST" && r.path.endsWith(suffix)).map((r) => r.body);
+export const patches = (seen: readonly Seen[], infix: string) =>
+  seen.filter((r) => r.method === "PATCH" && r.path.includes(infix)).map((r) => r.body);
+
+/** The requests of a pull request's comment, posted for the first time. */
+export function mockNewComment(scope: nock.Scope, number = 2): nock.Scope {
+  return scope
+    .get(`/repos/${OWNER}/${REPO}/issues/${number}/comments`)
+    .query({ per_page: "100" })
+    .reply(200, [])
+    .post(`/repos/${OWNER}/${REPO}/issues/${number}/comments`)
+    .reply(201, { id: 901 });
+}
+
