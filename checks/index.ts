@@ -5,6 +5,7 @@ import { fileContains } from "./file-contains.js";
 import { fileExists } from "./file-exists.js";
 import { fileNotContains } from "./file-not-contains.js";
 import { indexMigrations } from "./index-migrations/index.js";
+import { coverageThreshold } from "./coverage-threshold/index.js";
 import { dockerfileReload } from "./dockerfile-reload/index.js";
 import { preCommitConfig } from "./pre-commit-config/index.js";
 import { secretsBaseline } from "./secrets-baseline/index.js";
@@ -17,6 +18,7 @@ import { secretsBaseline } from "./secrets-baseline/index.js";
 export const ALL_CHECKS: readonly AnyCheck[] = [
   secretsBaseline,
   preCommitConfig,
+  coverageThreshold,
   dockerfileReload,
   indexMigrations,
   fileExists,
