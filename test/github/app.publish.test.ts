@@ -104,7 +104,7 @@ describe("the same delivery twice", () => {
 
 describe("limits", () => {
   it("sends 60 annotations as 50, then 10 with the conclusion", async () => {
-    const lines = Array.from({ length: 20 }, (_, i) => `cursor.execute(f"q{i}")`).join("\n");
+    const lines = Array.from({ length: 20 }, (_, i) => `cursor.execute(f"q{${i}}")`).join("\n");
     const files = { "SECURITY.md": "ok\n", "src/a.py": lines, "src/b.py": lines.replace(/q/g, "r"), "src/c.py": lines.replace(/q/g, "s") };
     const scope = api();
     const seen = recordBodies(scope);
