@@ -147,6 +147,23 @@ export async function auditCommit(deps: AuditDeps, request: AuditRequest, contro
 
 async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, octokit: Octokit, log: Logger): Promise<AuditOutcome> {
   const { owner, repo } = request;
+  const read = await readChecklist(octokit, { owner, repo }, deps.registry);
+  const identity = await deps.identity();
+
+  // Commands for a phase the checklist does not have: answered at once, and not audited for.
+  const commands: CommandRequest[] = [];
+  for (const command of request.commands) {
+    if (!read.ok || command.phase === undefined || read.checklist.phases.some((p) => p.id === command.phase)) {
+      commands.push(command);
+      continue;
+    }
+    if (!control.isCurrent()) return superseded(log, request.sha);
+    await reply(octokit, request, command, identity, unknownPhaseReply(command.phase, read.checklist.phases));
+    await react(octokit, { owner, repo, commentId: command.commentId }, "confused");
+    log.debug({ commentId: command.commentId, phase: command.phase }, "unknown phase id in /phase-report");
+  }
+  if (request.trigger === "command" && commands.length === 0) return { kind: "commands-only" };
+
   const target = await resolveTarget(octokit, request);
   if (target === null) {
     log.info({ reason: "no commit" }, "nothing to audit: the branch has no commit");
@@ -154,16 +171,13 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   }
   const { sha } = target;
   const shaLog = log.child({ sha });
-
-  const read = await readChecklist(octokit, { owner, repo }, deps.registry);
-  const identity = await deps.identity();
   if (!control.isCurrent()) return superseded(shaLog, sha);
   const runTarget: CheckRunTarget = { owner, repo, headSha: sha, appId: identity.id };
   const publishOptions = deps.now ? { now: deps.now } : {};
 
   if (!read.ok) {
     await publishConfigError(octokit, runTarget, read.errors, CHECKLIST_PATH, publishOptions);
-    for (const command of request.commands) {
+    for (const command of commands) {
       await reply(octokit, request, command, identity, configErrorReply(read.errors.map(formatConfigError)));
       await react(octokit, { owner, repo, commentId: command.commentId }, "confused");
     }
@@ -171,20 +185,6 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
     return { kind: "config-error", sha };
   }
   const { checklist } = read;
-
-  // Commands for a phase the checklist does not have: answered now, and not audited for.
-  const valid = new Set(checklist.phases.map((p) => p.id));
-  const commands: CommandRequest[] = [];
-  for (const command of request.commands) {
-    if (command.phase === undefined || valid.has(command.phase)) {
-      commands.push(command);
-      continue;
-    }
-    await reply(octokit, request, command, identity, unknownPhaseReply(command.phase, checklist.phases));
-    await react(octokit, { owner, repo, commentId: command.commentId }, "confused");
-    shaLog.debug({ commentId: command.commentId, phase: command.phase }, "unknown phase id in /phase-report");
-  }
-  if (request.trigger === "command" && commands.length === 0) return { kind: "commands-only" };
 
   const phases = checklist.phases.map((p) => ({ id: p.id, name: p.name }));
   const runs = await startCheckRuns(octokit, runTarget, phases, publishOptions);
@@ -289,7 +289,7 @@ async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonl
   }
 }
 
-function superseded(log: Logger, sha: string): AuditOutcome {
+function superseded(log: Logger, sha: string | null): AuditOutcome {
   log.info("superseded by a newer request: nothing published");
   return { kind: "superseded", sha };
 }

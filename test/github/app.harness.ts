@@ -6,7 +6,7 @@
  */
 import crypto from "node:crypto";
 import { createRequire } from "node:module";
-import type nock from "nock";
+import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { coverageThreshold } from "../../checks/coverage-threshold/index.js";
@@ -48,6 +48,17 @@ export interface Harness {
 }
 
 let deliveries = 0;
+
+/** Requests nock had no reply for (the app asked GitHub something no test expected). */
+const unmatched: string[] = [];
+nock.emitter.on("no match", (req: { method?: string; path?: string; href?: string; options?: { method?: string; path?: string } }) => {
+  unmatched.push(`${req.method ?? req.options?.method ?? "?"} ${req.path ?? req.options?.path ?? req.href ?? "?"}`);
+});
+
+/** The requests no mock answered since the last call; an app test expects none. */
+export function unexpectedRequests(): string[] {
+  return unmatched.splice(0, unmatched.length);
+}
 
 export async function harness(options: AppOptions = {}): Promise<Harness> {
   const logs: LogLine[] = [];

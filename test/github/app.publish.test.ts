@@ -25,6 +25,7 @@ import {
   REPO,
   type Body,
   type Harness,
+  unexpectedRequests,
 } from "./app.harness.js";
 
 /** Publishing through the app: idempotent on redelivery, annotations in batches, summaries cut to GitHub's byte limit. */
@@ -42,6 +43,7 @@ afterEach(() => {
   nock.enableNetConnect();
   assertRequestsValid();
   expect(pending).toEqual([]);
+  expect(unexpectedRequests()).toEqual([]);
   expect(h.errors()).toEqual([]);
 });
 

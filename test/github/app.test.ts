@@ -24,6 +24,7 @@ import {
   REPO,
   type Body,
   type Harness,
+  unexpectedRequests,
 } from "./app.harness.js";
 
 /**
@@ -46,6 +47,7 @@ afterEach(() => {
   // Every request the app sent is one GitHub would accept, every expected one was made, nothing failed.
   assertRequestsValid();
   expect(pending).toEqual([]);
+  expect(unexpectedRequests()).toEqual([]);
   expect(h.errors()).toEqual([]);
 });
 
