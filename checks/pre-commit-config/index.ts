@@ -9,7 +9,7 @@ import {
   type PreCommitHookRef,
   type PyValue,
 } from "../../src/parsers/pre-commit-config.js";
-import { compileRepoRegex, MatchBudget, type RepoRegexMatcher } from "../../src/parsers/python-regex.js";
+import { compileRepoRegex, keepsAnyPath, MatchBudget, type RepoRegexMatcher } from "../../src/parsers/python-regex.js";
 import { CI_GLOBS, findPreCommitInCi, type CiEvidence } from "./ci.js";
 import { isOpaqueLocalHook, isPreCommitHooksRepo, normaliseRepoUrl, REMOVED_STUBS, satisfies } from "./hooks.js";
 import { classifyRev, MOVED_REPOS } from "./revs.js";
@@ -194,39 +194,24 @@ function filesLeft(
 ): { left: boolean } | { unknown: string } {
   const files: RepoRegexMatcher[] = [];
   const exclude: RepoRegexMatcher[] = [];
+  /** A pattern RE2 cannot run can only remove files: it matters only if the others leave some. */
+  let notRun: string | undefined;
   for (const [list, into] of [
     [patterns.files, files],
     [patterns.exclude, exclude],
   ] as const) {
     for (const p of list) {
       const r = compileRepoRegex(p, budget);
-      if (r.ok === "unknown") return { unknown: `the pattern '${p}' (${r.reason})` };
       if (r.ok === false) return { left: true }; // an invalid regex is a schema error already
-      into.push(r);
+      if (r.ok === "unknown") notRun ??= `the pattern '${p}' (${r.reason})`;
+      else into.push(r);
     }
   }
-  const undecided: string[] = [];
-  for (const path of allPaths) {
-    // Left when every `files` pattern matches and no `exclude` pattern does (three-valued).
-    let unsure = false;
-    let out = false;
-    for (const r of files) {
-      const m = r.search(path);
-      if (m === false) out = true;
-      else if (m === undefined) unsure = true;
-      if (out) break;
-    }
-    for (const r of out ? [] : exclude) {
-      const m = r.search(path);
-      if (m === true) out = true;
-      else if (m === undefined) unsure = true;
-      if (out) break;
-    }
-    if (out) continue;
-    if (!unsure) return { left: true };
-    undecided.push(path);
-  }
-  if (undecided.length === 0) return { left: false };
+  const kept = keepsAnyPath(allPaths, files, exclude);
+  if (kept.kept === false) return { left: false };
+  if (notRun !== undefined) return { unknown: notRun };
+  if (kept.kept === true) return { left: true };
+  const { undecided } = kept;
   const all = [...patterns.files, ...patterns.exclude].map((p) => `'${p}'`).join(", ");
   const first = undecided[0] ?? "";
   const more = undecided.length > 1 ? ` and ${undecided.length - 1} more` : "";

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { defineCheck } from "../../src/check/define.js";
 import type { CheckContext, Facts, Finding, JsonValue } from "../../src/check/types.js";
 import { parsePreCommitConfig, pyGetString } from "../../src/parsers/pre-commit-config.js";
+import { compileRepoRegex, keepsAnyPath, MatchBudget, matchesAny, matchesEverything, type RepoRegexMatcher } from "../../src/parsers/python-regex.js";
 import { compareVersions, readBaseline, type Baseline } from "./baseline.js";
 import { emptyCiScan, scanMakefile, scanToxIni, scanWorkflow, type CiRun } from "./ci.js";
 import type { AlternativeTool } from "./commands.js";
@@ -25,7 +26,6 @@ import {
   WORKFLOW_GLOBS,
 } from "./globs.js";
 import { asAlternativeHook, asDetectSecretsHook, WEAK_SUBSTITUTES, type DetectSecretsHook, type HookLike } from "./hooks.js";
-import { compilePythonRegex, matchesEverything } from "./py-regex.js";
 import { PRIVATE_KEY_MARKERS, scanText, sha1, type SecretHit } from "./scan.js";
 
 const globList = z.array(z.string().min(1));
@@ -72,7 +72,8 @@ type MessageId =
   | "pre-commit-config-invalid"
   | "broad-allowlist"
   | "weak-substitute"
-  | "generated-hook";
+  | "generated-hook"
+  | "pattern-unevaluated";
 
 type Ctx = CheckContext<z.output<typeof options>, MessageId>;
 
@@ -242,6 +243,11 @@ export const secretsBaseline = defineCheck({
       help: "Commit the hook to .pre-commit-config.yaml (or run detect-secrets-hook in CI) so the wiring can be checked",
       severity: "notice",
     },
+    "pattern-unevaluated": {
+      message: "{{what}} {{pattern}} could not be evaluated ({{why}}), so whether it {{effect}} is not known",
+      help: "phase-gate runs repository regexes on RE2, in linear time, which has no back-references, possessive quantifiers or atomic groups: simplify the pattern, or check by hand with `detect-secrets scan`",
+      severity: "notice",
+    },
     "weak-substitute": {
       message: "The {{id}} hook (pre-commit-hooks) is not a secret scanner: {{why}}",
       help: "Use detect-secrets with a baseline for the checklist item",
@@ -363,7 +369,9 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
     const rel = dirOf(baselinePath) + file;
     return dirOf(baselinePath) !== "" && ctx.exists(rel) ? rel : undefined;
   };
-  const scanExcludes: RegExp[] = [];
+  /** Repository regexes of this run share one matching budget (they run on RE2, in linear time). */
+  const budget = new MatchBudget();
+  const scanExcludes: RepoRegexMatcher[] = [];
   const lineCounts = new Map<string, number | undefined>();
   for (const lb of loaded) {
     const { path, baseline } = lb;
@@ -420,13 +428,28 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
     }
     // SB012
     for (const f of baseline.excludeFilePatterns) {
-      const re = compilePythonRegex(f.pattern);
-      if (!re) continue;
-      if (matchesEverything(re, repoPaths)) {
+      const re = compileRepoRegex(f.pattern, budget);
+      // An invalid pattern: detect-secrets fails on it; not judged here.
+      if (re.ok === false) continue;
+      const all = re.ok === true ? matchesEverything(re, repoPaths) : undefined;
+      if (all === true) {
         findings.push(
           ctx.finding("baseline-disabled", { path, line: f.line, data: { path, why: `its should_exclude_file pattern ${JSON.stringify(f.pattern)} matches every file` } }),
         );
-      } else scanExcludes.push(re);
+        continue;
+      }
+      if (re.ok === true) scanExcludes.push(re);
+      if (all === undefined) {
+        undecided = true;
+        const why = re.ok === "unknown" ? re.reason : "it could not be decided on some paths (non-ASCII names where RE2 and Python may differ, or the matching budget is spent)";
+        findings.push(
+          ctx.finding("pattern-unevaluated", {
+            path,
+            line: f.line,
+            data: { what: `The should_exclude_file pattern of ${path}`, pattern: JSON.stringify(f.pattern), why, effect: "excludes every file (and which files it keeps from the scan)" },
+          }),
+        );
+      }
     }
     if (baseline.plugins.length === 0) {
       findings.push(ctx.finding("baseline-disabled", { path, line: baseline.lines.plugins, data: { path, why: "plugins_used is empty" } }));
@@ -462,14 +485,22 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
   }
 
   // --- the hooks themselves (pre-commit filters every tracked file, vendored or not) --------
-  const topFilesRe = topFiles === undefined ? null : compilePythonRegex(topFiles);
-  const topExcludeRe = topExclude === undefined ? null : compilePythonRegex(topExclude);
   for (const h of dsHooks) {
     if (h.baseline === null) {
       findings.push(ctx.finding("hook-without-baseline", { path: PRE_COMMIT_CONFIG, line: h.hook.line }));
     }
-    const why = hookNeverRuns(h.hook, repoPaths, topFilesRe, topExcludeRe, topFiles, topExclude);
-    if (why) findings.push(ctx.finding("hook-disabled", { path: PRE_COMMIT_CONFIG, line: h.hook.line, data: { why } }));
+    const verdict = hookNeverRuns(h.hook, repoPaths, { files: topFiles, exclude: topExclude }, budget);
+    if (verdict?.kind === "off") findings.push(ctx.finding("hook-disabled", { path: PRE_COMMIT_CONFIG, line: h.hook.line, data: { why: verdict.why } }));
+    if (verdict?.kind === "unknown") {
+      undecided = true;
+      findings.push(
+        ctx.finding("pattern-unevaluated", {
+          path: PRE_COMMIT_CONFIG,
+          line: h.hook.line,
+          data: { what: verdict.what, pattern: verdict.pattern, why: verdict.why, effect: "leaves the detect-secrets hook any file to scan" },
+        }),
+      );
+    }
   }
 
   // --- CI gating (SB015) ------------------------------------------------------------------
@@ -536,7 +567,8 @@ async function audit(ctx: Ctx): Promise<{ status: "pass" | "fail" | "warn" | "in
     const excluded = new Set(ctx.match(o.scanExclude));
     const baselineFiles = new Set(candidates);
     for (const p of ctx.match(globs)) {
-      if (excluded.has(p) || baselineFiles.has(p) || scanExcludes.some((re) => re.test(p))) continue;
+      // A file a baseline filter may or may not exclude (undecided) is scanned: a secret is reported either way.
+      if (excluded.has(p) || baselineFiles.has(p) || scanExcludes.some((re) => re.search(p) === true)) continue;
       const text = ctx.read(p);
       if (text === undefined) continue;
       scanned++;
@@ -609,28 +641,60 @@ function nixHookFor(ctx: Ctx, baselinePath: string): { path: string; line: numbe
   return null;
 }
 
-/** Why a detect-secrets hook never runs on any file, or null. */
+type HookVerdict = { kind: "off"; why: string } | { kind: "unknown"; what: string; pattern: string; why: string } | null;
+
+/**
+ * Why a detect-secrets hook never runs on any file (`off`), or that its patterns could not be
+ * evaluated (`unknown`), or null when it runs. The hook's and the top-level `files`/`exclude` are
+ * the repository's Python regexes, run on RE2 in linear time.
+ */
 function hookNeverRuns(
   hook: HookLike,
   paths: readonly string[],
-  topFiles: RegExp | null,
-  topExclude: RegExp | null,
-  topFilesText: string | undefined,
-  topExcludeText: string | undefined,
-): string | null {
+  top: { files: string | undefined; exclude: string | undefined },
+  budget: MatchBudget,
+): HookVerdict {
   const stages = hook.stages;
-  if (stages !== undefined && stages.length > 0 && stages.every((s) => s === "manual")) return "it only runs at `stages: [manual]`";
-  const files = hook.files === undefined ? null : compilePythonRegex(hook.files);
-  const exclude = hook.exclude === undefined ? null : compilePythonRegex(hook.exclude);
-  if (hook.exclude !== undefined && exclude && matchesEverything(exclude, paths)) return `its exclude ${JSON.stringify(hook.exclude)} matches every file`;
-  if (topExcludeText !== undefined && topExclude && matchesEverything(topExclude, paths)) {
-    return `the top-level exclude ${JSON.stringify(topExcludeText)} matches every file`;
+  if (stages !== undefined && stages.length > 0 && stages.every((s) => s === "manual")) return { kind: "off", why: "it only runs at `stages: [manual]`" };
+  const patterns = [
+    { role: "files", what: "The detect-secrets hook's files", text: hook.files },
+    { role: "exclude", what: "The detect-secrets hook's exclude", text: hook.exclude },
+    { role: "files", what: "The top-level files", text: top.files },
+    { role: "exclude", what: "The top-level exclude", text: top.exclude },
+  ] as const;
+  const compiled: { role: "files" | "exclude"; what: string; text: string; re: RepoRegexMatcher }[] = [];
+  /** A pattern RE2 cannot run: it can only remove files, so it matters only if others keep some. */
+  let notRun: Extract<HookVerdict, { kind: "unknown" }> | undefined;
+  for (const p of patterns) {
+    if (p.text === undefined) continue;
+    const re = compileRepoRegex(p.text, budget);
+    // An invalid pattern makes pre-commit refuse the config: the pre-commit-config check says so.
+    if (re.ok === false) continue;
+    if (re.ok === "unknown") notRun ??= { kind: "unknown", what: p.what, pattern: JSON.stringify(p.text), why: re.reason };
+    else compiled.push({ ...p, text: p.text, re });
   }
-  const selected = paths.filter((p) => (!files || files.test(p)) && (!topFiles || topFiles.test(p)) && !(exclude?.test(p) ?? false) && !(topExclude?.test(p) ?? false));
-  if (paths.length > 0 && selected.length === 0) {
-    if (hook.files !== undefined && files && !paths.some((p) => files.test(p))) return `its files ${JSON.stringify(hook.files)} matches no file`;
-    if (topFilesText !== undefined && topFiles && !paths.some((p) => topFiles.test(p))) return `the top-level files ${JSON.stringify(topFilesText)} matches no file`;
-    return "its files/exclude patterns leave no file to scan";
+  let unsure: (typeof compiled)[number] | undefined;
+  for (const c of compiled) {
+    if (c.role !== "exclude") continue;
+    const all = matchesEverything(c.re, paths);
+    if (all === true) return { kind: "off", why: `${c.what === "The top-level exclude" ? "the top-level" : "its"} exclude ${JSON.stringify(c.text)} matches every file` };
+    if (all === undefined) unsure ??= c;
   }
-  return null;
+  const kept = keepsAnyPath(
+    paths,
+    compiled.filter((c) => c.role === "files").map((c) => c.re),
+    compiled.filter((c) => c.role === "exclude").map((c) => c.re),
+  );
+  if (kept.kept === true || paths.length === 0) return notRun ?? null;
+  if (kept.kept === undefined) {
+    const c = unsure ?? compiled[0];
+    const why = `it could not be decided on ${kept.undecided[0] ?? ""}${kept.undecided.length > 1 ? ` and ${kept.undecided.length - 1} more paths` : ""} (non-ASCII names where RE2 and Python may differ, or the matching budget is spent)`;
+    return { kind: "unknown", what: c?.what ?? "A pattern", pattern: JSON.stringify(c?.text ?? ""), why };
+  }
+  for (const c of compiled) {
+    if (c.role === "files" && matchesAny(c.re, paths) === false) {
+      return { kind: "off", why: `${c.what === "The top-level files" ? "the top-level" : "its"} files ${JSON.stringify(c.text)} matches no file` };
+    }
+  }
+  return { kind: "off", why: "its files/exclude patterns leave no file to scan" };
 }

@@ -999,3 +999,54 @@ export function matchesEverything(matcher: RepoRegexMatcher, paths: Iterable<str
   }
   return undecided ? undefined : true;
 }
+
+/** Whether `matcher` matches at least one of `paths`: undefined when none is known to but some are undecided. */
+export function matchesAny(matcher: RepoRegexMatcher, paths: Iterable<string>): boolean | undefined {
+  let undecided = false;
+  for (const p of paths) {
+    const r = matcher.search(p);
+    if (r === true) return true;
+    if (r === undefined) undecided = true;
+  }
+  return undecided ? undefined : false;
+}
+
+export type KeptPaths =
+  | { readonly kept: true; readonly path: string }
+  | { readonly kept: false }
+  /** No path is known to be kept, and these could not be decided. */
+  | { readonly kept: undefined; readonly undecided: readonly string[] };
+
+/**
+ * pre-commit's selection: is some path kept by every `files` pattern matching it and no `exclude`
+ * pattern matching it? Three-valued: a path is out as soon as one pattern decides so.
+ */
+export function keepsAnyPath(paths: Iterable<string>, files: readonly RepoRegexMatcher[], exclude: readonly RepoRegexMatcher[]): KeptPaths {
+  const undecided: string[] = [];
+  for (const path of paths) {
+    let unsure = false;
+    let out = false;
+    for (const r of files) {
+      const m = r.search(path);
+      if (m === false) {
+        out = true;
+        break;
+      }
+      if (m === undefined) unsure = true;
+    }
+    if (!out) {
+      for (const r of exclude) {
+        const m = r.search(path);
+        if (m === true) {
+          out = true;
+          break;
+        }
+        if (m === undefined) unsure = true;
+      }
+    }
+    if (out) continue;
+    if (!unsure) return { kept: true, path };
+    undecided.push(path);
+  }
+  return undecided.length === 0 ? { kept: false } : { kept: undefined, undecided };
+}
