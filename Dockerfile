@@ -1,0 +1,40 @@
+# syntax=docker/dockerfile:1
+# The phase-gate GitHub App. Not built in this project's CI; see "The GitHub App" in README.md.
+#
+#   docker build -t phase-gate .
+#   docker run --init -p 3000:3000 -e APP_ID -e PRIVATE_KEY -e WEBHOOK_SECRET phase-gate
+#
+# --init: Node as PID 1 does not act on SIGTERM by default; tini (docker's --init) forwards it.
+
+# Build: every dependency (the compiler is a dev dependency), then TypeScript -> lib/.
+FROM node:20-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` compiles, and the sources are not copied yet.
+RUN npm ci --ignore-scripts
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY checks ./checks
+COPY bench ./bench
+RUN npm run build
+
+# Run: production dependencies only, the compiled app, as the unprivileged `node` user.
+FROM node:20-slim
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    LOG_FORMAT=json \
+    LOG_LEVEL=info
+WORKDIR /app
+COPY package.json package-lock.json ./
+# --ignore-scripts: `prepare` would compile, and the compiler is not installed here.
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/lib ./lib
+COPY app.yml ./
+USER node
+EXPOSE 3000
+# Probot's server answers GET /ping with "PONG".
+HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# `probot run` directly rather than `npm start`, so that signals reach Node.
+CMD ["node", "node_modules/probot/bin/probot.js", "run", "./lib/src/index.js"]
