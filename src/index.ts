@@ -31,6 +31,8 @@ export interface AppOptions {
   /** Audits running at once per installation (default 2) and overall (default 8). */
   readonly perInstallation?: number;
   readonly global?: number;
+  /** Milliseconds an audit may run before its slot is freed and it publishes nothing more (default 10 minutes). */
+  readonly jobTimeoutMs?: number;
   /** Milliseconds between two accepted `/phase-report` commands of one thread (default 60 s). */
   readonly commandCooldownMs?: number;
   /** The clock of the cooldown, in milliseconds. */
@@ -73,6 +75,7 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
       duplicates,
       ...(options.perInstallation !== undefined ? { perInstallation: options.perInstallation } : {}),
       ...(options.global !== undefined ? { global: options.global } : {}),
+      ...(options.jobTimeoutMs !== undefined ? { timeoutMs: options.jobTimeoutMs } : {}),
       onError: (error, request) => app.log.error({ err: error, ...describe(request) }, "audit failed"),
       onEvent: (event) => app.log.debug({ ...describe(event.request), queue: event.type }, `audit request ${event.type}`),
     });

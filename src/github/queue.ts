@@ -12,6 +12,8 @@
  * - A request that `duplicates` the running job of its key is dropped.
  * - Running jobs are limited per installation and overall; the oldest runnable request goes first.
  * - A job that throws is reported to `onError` and frees its slot; the others go on.
+ * - A job that runs longer than `timeoutMs` (a request that never answers) is made stale,
+ *   reported as an error, and frees its slot, key and locks; if it ever ends, nothing more happens.
  */
 
 /** What a job can ask while it runs. */
@@ -42,6 +44,10 @@ export interface QueueOptions<R> {
   /** Running jobs at most (default 8). */
   readonly global?: number;
   readonly onError?: (error: unknown, request: R) => void;
+  /** Milliseconds a job may run (default 10 minutes; 0 for no limit). */
+  readonly timeoutMs?: number;
+  /** Starts a timer and returns what cancels it (default `setTimeout`, not keeping the process alive; tests inject their own). */
+  readonly setTimer?: (fire: () => void, ms: number) => () => void;
   /** Told about every decision, for logs. */
   readonly onEvent?: (event: QueueEvent<R>) => void;
 }
@@ -67,10 +73,27 @@ export interface QueueStats {
   readonly running: number;
 }
 
+/** Ten minutes: far beyond an audit, short enough that a hung request does not block a repository for long. */
+export const DEFAULT_JOB_TIMEOUT_MS = 10 * 60 * 1000;
+
+export class JobTimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`the audit did not finish within ${ms} ms; its slot was freed and it publishes nothing more`);
+    this.name = "JobTimeoutError";
+  }
+}
+
+const realTimer = (fire: () => void, ms: number): (() => void) => {
+  const timer = setTimeout(fire, ms);
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
 export class AuditQueue<R> {
   readonly #options: QueueOptions<R>;
   readonly #perInstallation: number;
   readonly #global: number;
+  readonly #timeoutMs: number;
   /** Queued requests by key; a Map keeps insertion order, so the oldest key comes first. */
   readonly #queued = new Map<string, R>();
   readonly #running = new Map<string, Running<R>>();
@@ -82,6 +105,9 @@ export class AuditQueue<R> {
     this.#options = options;
     this.#perInstallation = positive(options.perInstallation, 2, "perInstallation");
     this.#global = positive(options.global, 8, "global");
+    const timeout = options.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
+    if (!Number.isFinite(timeout) || timeout < 0) throw new RangeError(`timeoutMs must be a non-negative number, got ${timeout}`);
+    this.#timeoutMs = timeout;
   }
 
   enqueue(request: R): EnqueueResult {
@@ -155,6 +181,30 @@ export class AuditQueue<R> {
     this.#perInstallationRunning.set(installation, (this.#perInstallationRunning.get(installation) ?? 0) + 1);
     this.#emit({ type: "started", request });
     const control: JobControl = { isCurrent: () => job.current, signal: job.controller.signal };
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      cancelTimer();
+      this.#running.delete(key);
+      for (const lock of locks) this.#heldLocks.delete(lock);
+      const left = (this.#perInstallationRunning.get(installation) ?? 1) - 1;
+      if (left === 0) this.#perInstallationRunning.delete(installation);
+      else this.#perInstallationRunning.set(installation, left);
+      this.#emit({ type: "finished", request });
+      this.#pump();
+    };
+    const cancelTimer =
+      this.#timeoutMs > 0
+        ? (this.#options.setTimer ?? realTimer)(() => {
+            if (released) return;
+            const error = new JobTimeoutError(this.#timeoutMs);
+            job.current = false;
+            job.controller.abort(error);
+            this.#reportError(error, request);
+            release();
+          }, this.#timeoutMs)
+        : () => undefined;
     let work: Promise<void>;
     try {
       work = this.#options.worker(request, control);
@@ -162,16 +212,10 @@ export class AuditQueue<R> {
       work = Promise.reject(error);
     }
     work
-      .catch((error: unknown) => this.#reportError(error, request))
-      .finally(() => {
-        this.#running.delete(key);
-        for (const lock of locks) this.#heldLocks.delete(lock);
-        const left = (this.#perInstallationRunning.get(installation) ?? 1) - 1;
-        if (left === 0) this.#perInstallationRunning.delete(installation);
-        else this.#perInstallationRunning.set(installation, left);
-        this.#emit({ type: "finished", request });
-        this.#pump();
-      });
+      .catch((error: unknown) => {
+        if (!released) this.#reportError(error, request);
+      })
+      .finally(release);
   }
 
   #reportError(error: unknown, request: R): void {

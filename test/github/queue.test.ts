@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AuditQueue, type JobControl, type QueueEvent, type QueueOptions } from "../../src/github/queue.js";
+import { AuditQueue, JobTimeoutError, type JobControl, type QueueEvent, type QueueOptions } from "../../src/github/queue.js";
 
 /** A request as the app makes them, reduced to what the queue looks at. */
 interface Req {
@@ -262,9 +262,60 @@ describe("AuditQueue", () => {
     expect(idle).toBe(true);
   });
 
+  it("a job that never ends is timed out: made stale, reported, its slot and key freed", async () => {
+    const timers: { fire: () => void; ms: number; cancelled: boolean }[] = [];
+    const h = harness({
+      global: 1,
+      timeoutMs: 5_000,
+      setTimer: (fire, ms) => {
+        const timer = { fire, ms, cancelled: false };
+        timers.push(timer);
+        return () => {
+          timer.cancelled = true;
+        };
+      },
+    });
+    h.queue.enqueue(req("hung", "r@main", "s1"));
+    h.queue.enqueue(req("next", "r@main", "s2"));
+    h.queue.enqueue(req("other", "k2"));
+    expect(timers.map((t) => t.ms)).toEqual([5_000]);
+    const hung = h.call("hung");
+    timers[0]?.fire();
+    expect(hung.control.isCurrent()).toBe(false);
+    expect(hung.control.signal.aborted).toBe(true);
+    expect(h.errors.map((e) => [e.request.id, e.error instanceof JobTimeoutError])).toEqual([["hung", true]]);
+    expect(h.started()).toEqual(["hung", "next"]);
+    // The hung job ending late changes nothing: no second report, no extra slot.
+    hung.reject(new Error("late"));
+    await flush();
+    expect(h.errors).toHaveLength(1);
+    expect(h.started()).toEqual(["hung", "next"]);
+    h.call("next").resolve();
+    await flush();
+    // A job that ends in time cancels its timer.
+    expect(timers[1]?.cancelled).toBe(true);
+    expect(h.started()).toEqual(["hung", "next", "other"]);
+    h.call("other").resolve();
+    await h.queue.idle();
+  });
+
+  it("timeoutMs 0: no timer", () => {
+    let timers = 0;
+    const h = harness({
+      timeoutMs: 0,
+      setTimer: () => {
+        timers += 1;
+        return () => undefined;
+      },
+    });
+    h.queue.enqueue(req("a", "k"));
+    expect(timers).toBe(0);
+  });
+
   it("refuses limits that are not positive integers", () => {
     const base = { worker: async () => {}, keyOf: (r: Req) => r.key, installationOf: (r: Req) => r.installation };
     expect(() => new AuditQueue<Req>({ ...base, global: 0 })).toThrow(/global/);
     expect(() => new AuditQueue<Req>({ ...base, perInstallation: 1.5 })).toThrow(/perInstallation/);
+    expect(() => new AuditQueue<Req>({ ...base, timeoutMs: -1 })).toThrow(/timeoutMs/);
   });
 });
