@@ -124,12 +124,18 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-/** detect-secrets' inline allowlist: `pragma: allowlist secret` on the line, or `pragma: allowlist nextline secret` alone above it. */
-const ALLOWLIST_COMMENT = String.raw`(?:#|//|/\*|'|--|<!--[# \t]*?)`;
-const ALLOWLIST_SAME = new RegExp(String.raw`${ALLOWLIST_COMMENT}[ \t]* *pragma: ?(?:allow|white)list[ -]secret`);
-const ALLOWLIST_NEXT = new RegExp(String.raw`^[ \t]*${ALLOWLIST_COMMENT}[ \t]* *pragma: ?allowlist[ -]nextline[ -]secret`);
-const ALLOWLIST_SAME_YAML = /#[ \t]* *pragma: ?(?:allow|white)list[ -]secret/;
-const ALLOWLIST_NEXT_YAML = /^[ \t]*#[ \t]* *pragma: ?allowlist[ -]nextline[ -]secret/;
+/**
+ * detect-secrets' inline allowlist: `pragma: allowlist secret` on the line, or `pragma: allowlist
+ * nextline secret` alone above it. detect-secrets writes the comment part as
+ * `(?:#|//|/\*|'|--|<!--[# \t]*?)[ \t]* *`; these are the same languages with one quantifier per
+ * run of blanks, because three adjacent quantifiers over the same blanks backtrack in cubic time on
+ * a hostile line (`<!--` and 6,000 spaces took 99 seconds).
+ */
+const ALLOWLIST_COMMENT = String.raw`(?:(?:#|//|/\*|'|--)[ \t]*|<!--[# \t]*)`;
+const ALLOWLIST_SAME = new RegExp(String.raw`${ALLOWLIST_COMMENT}pragma: ?(?:allow|white)list[ -]secret`);
+const ALLOWLIST_NEXT = new RegExp(String.raw`^[ \t]*${ALLOWLIST_COMMENT}pragma: ?allowlist[ -]nextline[ -]secret`);
+const ALLOWLIST_SAME_YAML = /#[ \t]*pragma: ?(?:allow|white)list[ -]secret/;
+const ALLOWLIST_NEXT_YAML = /^[ \t]*#[ \t]*pragma: ?allowlist[ -]nextline[ -]secret/;
 
 export function isAllowlistedLine(path: string, lines: readonly string[], line: number): boolean {
   const yaml = /\.yaml$/i.test(path);

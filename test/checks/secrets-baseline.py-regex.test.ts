@@ -7,8 +7,10 @@
  * (indeterminate), never a guess.
  */
 import { spawnSync } from "node:child_process";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { secretsBaseline } from "../../checks/secrets-baseline/index.js";
+import { isAllowlistedLine } from "../../checks/secrets-baseline/scan.js";
 import { compileRepoRegex, matchesEverything, pySearch, type RepoRegexMatcher } from "../../src/parsers/python-regex.js";
 import { expectResult, runCheck } from "../support/check-tester.js";
 
@@ -163,5 +165,38 @@ describe("secrets-baseline: patterns RE2 cannot run are said to be unevaluated",
   it("a look-ahead is run: exclude '^(?!src/)' keeps src/ files for the hook -> pass", async () => {
     const r = await runCheck(secretsBaseline, { ".secrets.baseline": PLAIN_BASELINE, ".pre-commit-config.yaml": hookWith("exclude: '^(?!src/)'"), "src/app.py": "" });
     expectResult(secretsBaseline, r, "pass");
+  });
+});
+
+describe("secrets-baseline: the inline allowlist regexes run on repository lines in linear time", () => {
+  /** detect-secrets' own spelling (three adjacent quantifiers over blanks), the reference for the language. */
+  const COMMENT = String.raw`(?:#|//|/\*|'|--|<!--[# \t]*?)`;
+  const SAME = new RegExp(String.raw`${COMMENT}[ \t]* *pragma: ?(?:allow|white)list[ -]secret`);
+  const NEXT = new RegExp(String.raw`^[ \t]*${COMMENT}[ \t]* *pragma: ?allowlist[ -]nextline[ -]secret`);
+  const SAME_YAML = /#[ \t]* *pragma: ?(?:allow|white)list[ -]secret/;
+  const NEXT_YAML = /^[ \t]*#[ \t]* *pragma: ?allowlist[ -]nextline[ -]secret/;
+
+  it("accept the same lines as detect-secrets' spelling", () => {
+    const piece = fc.constantFrom("#", "//", "/*", "'", "--", "<!--", " ", "\t", "x", "pragma: allowlist secret", "pragma:whitelist-secret", "pragma: allowlist nextline secret", "pragma");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), fc.array(piece, { maxLength: 8 }), fc.boolean(), (a, b, yaml) => {
+        const here = a.join("");
+        const above = b.join("");
+        const path = yaml ? "config.yaml" : "settings.py";
+        const expected = (yaml ? SAME_YAML : SAME).test(here) || (yaml ? NEXT_YAML : NEXT).test(above);
+        expect(isAllowlistedLine(path, [above, here], 2)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("decide a hostile line of 100,000 blanks after a comment opener (cubic before)", () => {
+    for (const opener of ["<!--", "#", "//", "<!--#"]) {
+      const line = `${opener}${" \t".repeat(50_000)}x`;
+      expect(isAllowlistedLine("a.py", [line, line], 2)).toBe(false);
+      expect(isAllowlistedLine("a.yaml", [line, line], 2)).toBe(false);
+      expect(isAllowlistedLine("a.py", [`${line} pragma: allowlist secret`], 1)).toBe(false);
+      expect(isAllowlistedLine("a.py", [`${opener}${" ".repeat(50_000)}pragma: allowlist secret`], 1)).toBe(true);
+    }
   });
 });
