@@ -104,11 +104,16 @@ export function requestLocks(request: AuditRequest): string[] {
   return request.sha === null ? [] : [`${request.owner}/${request.repo}`.toLowerCase() + `@commit:${request.sha}`];
 }
 
-/** The queue's merge: the newer request, carrying the older one's commands still to answer. */
+/**
+ * The queue's merge: the newer request, carrying the older one's commands still to answer. A
+ * command merged into an event keeps the event's trigger, so that the event's audit still runs
+ * when the command itself asks for nothing (an unknown phase id).
+ */
 export function mergeRequests(older: AuditRequest, newer: AuditRequest): AuditRequest {
   const commands = [...older.commands];
   for (const c of newer.commands) if (!commands.some((o) => o.commentId === c.commentId)) commands.push(c);
-  return { ...newer, pr: newer.pr ?? older.pr, commands };
+  const trigger = newer.trigger === "command" ? older.trigger : newer.trigger;
+  return { ...newer, trigger, pr: newer.pr ?? older.pr, commands };
 }
 
 /** Whether `newer` makes the running `older` stale: another commit (or one to resolve that may be). */
