@@ -9,8 +9,6 @@ import { createRequire } from "node:module";
 import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
-import { coverageThreshold } from "../../checks/coverage-threshold/index.js";
-import { registry as shipped } from "../../checks/index.js";
 import { createApp, type AppOptions, type PhaseGateApp } from "../../src/index.js";
 import { githubApi } from "../support/openapi.js";
 
@@ -19,10 +17,6 @@ export const APP_SLUG = "phase-gate";
 export const BOT_LOGIN = `${APP_SLUG}[bot]`;
 export const INSTALLATION_ID = 4242;
 export const API = "https://api.github.com";
-
-/** The shipped checks, with every check the default checklist runs (coverage-threshold may not be registered yet). */
-export const registry = new Map(shipped);
-if (!registry.has(coverageThreshold.id)) registry.set(coverageThreshold.id, coverageThreshold as never);
 
 /** One throwaway key for the test process; never written to disk. */
 export const privateKey = crypto.generateKeyPairSync("rsa", {
@@ -69,7 +63,8 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
     log,
     Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
   });
-  const app = createApp({ registry, ...options });
+  // The shipped checks: the app's default registry.
+  const app = createApp(options);
   await probot.load(app);
   return {
     probot,

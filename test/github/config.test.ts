@@ -1,17 +1,12 @@
 import nock from "nock";
 import { ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { coverageThreshold } from "../../checks/coverage-threshold/index.js";
-import { registry as shipped } from "../../checks/index.js";
+import { registry } from "../../checks/index.js";
 import type { PhaseConfig } from "../../src/config/types.js";
 import { mergePhases, readChecklist } from "../../src/github/config.js";
 import { assertRequestsValid, githubApi } from "../support/openapi.js";
 
 /** The checklist read as Probot reads config: default branch, the owner's `.github`, `_extends`. */
-
-/** The shipped registry, with every check the default checklist runs (coverage-threshold may not be registered yet). */
-const registry = new Map(shipped);
-if (!registry.has(coverageThreshold.id)) registry.set(coverageThreshold.id, coverageThreshold as never);
 
 const RAW = { "content-type": "text/plain; charset=utf-8" };
 const path = (owner: string, repo: string) => `/repos/${owner}/${repo}/contents/.github%2Fphase-gate.yml`;
