@@ -1,6 +1,5 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assertRequestsValid } from "../support/openapi.js";
 import {
   api,
   BASE,
@@ -8,6 +7,7 @@ import {
   CHECKLIST,
   example,
   FAILING,
+  finishHttp,
   harness,
   HEAD,
   mockAuth,
@@ -22,7 +22,6 @@ import {
   recordBodies,
   REPO,
   type Harness,
-  unexpectedRequests,
   type Seen,
 } from "./app.harness.js";
 
@@ -37,15 +36,7 @@ beforeEach(async () => {
   h = await harness({ now: () => clock, commandCooldownMs: 60_000 });
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  assertRequestsValid();
-  expect(pending).toEqual([]);
-  expect(unexpectedRequests()).toEqual([]);
-  expect(h.errors()).toEqual([]);
-});
+afterEach(() => finishHttp(h));
 
 const COMMENT_ID = 492700400;
 

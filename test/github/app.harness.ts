@@ -10,7 +10,8 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp, type AppOptions, type PhaseGateApp } from "../../src/index.js";
-import { githubApi } from "../support/openapi.js";
+import { expect } from "vitest";
+import { assertRequestsValid, githubApi } from "../support/openapi.js";
 
 export const APP_ID = 123;
 export const APP_SLUG = "phase-gate";
@@ -279,3 +280,17 @@ export function mockNewComment(scope: nock.Scope, number = 2): nock.Scope {
     .reply(201, { id: 901 });
 }
 
+
+/**
+ * The end of every app test: every request the app sent is one GitHub would accept, every expected
+ * one was made, none went unanswered, and (given a harness) nothing was logged as failed.
+ */
+export function finishHttp(h?: Harness): void {
+  const pending = nock.pendingMocks();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  assertRequestsValid();
+  expect(pending).toEqual([]);
+  expect(unexpectedRequests()).toEqual([]);
+  if (h) expect(h.errors()).toEqual([]);
+}

@@ -1,6 +1,5 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assertRequestsValid } from "../support/openapi.js";
 import {
   api,
   BASE,
@@ -8,6 +7,7 @@ import {
   CHECKLIST,
   example,
   FAILING,
+  finishHttp,
   harness,
   HEAD,
   mockAuth,
@@ -25,7 +25,6 @@ import {
   REPO,
   type Body,
   type Harness,
-  unexpectedRequests,
 } from "./app.harness.js";
 
 /** Publishing through the app: idempotent on redelivery, annotations in batches, summaries cut to GitHub's byte limit. */
@@ -37,15 +36,7 @@ beforeEach(async () => {
   h = await harness();
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  assertRequestsValid();
-  expect(pending).toEqual([]);
-  expect(unexpectedRequests()).toEqual([]);
-  expect(h.errors()).toEqual([]);
-});
+afterEach(() => finishHttp(h));
 
 describe("the same delivery twice", () => {
   it("makes one comment, and updates the check runs instead of adding new ones", async () => {

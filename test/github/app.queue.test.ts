@@ -1,6 +1,5 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assertRequestsValid } from "../support/openapi.js";
 import {
   api,
   BASE,
@@ -9,6 +8,7 @@ import {
   example,
   FAILING,
   gate,
+  finishHttp,
   harness,
   mockAuth,
   mockChecklist,
@@ -23,7 +23,6 @@ import {
   REPO,
   type Files,
   type Harness,
-  unexpectedRequests,
 } from "./app.harness.js";
 
 /**
@@ -37,15 +36,7 @@ beforeEach(() => {
   nock.disableNetConnect();
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  assertRequestsValid();
-  expect(pending).toEqual([]);
-  expect(unexpectedRequests()).toEqual([]);
-  expect(h.errors()).toEqual([]);
-});
+afterEach(() => finishHttp(h));
 
 const S1 = "1111111111111111111111111111111111111111";
 const S2 = "2222222222222222222222222222222222222222";

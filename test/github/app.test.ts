@@ -1,12 +1,12 @@
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { assertRequestsValid } from "../support/openapi.js";
 import {
   api,
   BASE,
   CHECKLIST,
   example,
   FAILING,
+  finishHttp,
   harness,
   HEAD,
   mockAuth,
@@ -24,7 +24,6 @@ import {
   REPO,
   type Body,
   type Harness,
-  unexpectedRequests,
 } from "./app.harness.js";
 
 /**
@@ -40,16 +39,7 @@ beforeEach(async () => {
   h = await harness();
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  // Every request the app sent is one GitHub would accept, every expected one was made, nothing failed.
-  assertRequestsValid();
-  expect(pending).toEqual([]);
-  expect(unexpectedRequests()).toEqual([]);
-  expect(h.errors()).toEqual([]);
-});
+afterEach(() => finishHttp(h));
 
 describe("push", () => {
   it("audits the pushed head: one run per phase, created in_progress, completed with the result", async () => {

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registry } from "../../checks/index.js";
 import type { PhaseConfig } from "../../src/config/types.js";
 import { mergePhases, readChecklist } from "../../src/github/config.js";
-import { assertRequestsValid, githubApi } from "../support/openapi.js";
+import { finishHttp } from "./app.harness.js";
+import { githubApi } from "../support/openapi.js";
 
 /** The checklist read as Probot reads config: default branch, the owner's `.github`, `_extends`. */
 
@@ -19,13 +20,7 @@ beforeEach(() => {
   nock.disableNetConnect();
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  nock.enableNetConnect();
-  assertRequestsValid();
-  expect(pending).toEqual([]);
-});
+afterEach(() => finishHttp());
 
 const TWO_PHASES = `phases:
   - id: phase-1
