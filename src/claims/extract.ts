@@ -31,7 +31,7 @@ const STATUS_LABEL = /^(?:(.*?)\s+)?(status|state|progress|completion)$/i;
 /** Status words a heading may carry in capitals. */
 const HEADING_CAPS = /\b(?:ALREADY IMPLEMENTED|NOT STARTED|IN PROGRESS|COMPLETED?|DONE|DEFERRED|BLOCKED)\b/g;
 /** A heading's trailing ` - In Progress` / ` – Complete`. */
-const HEADING_DASH_STATUS = /\s[-–—]\s*(?:in progress|complete[d]?|done|not started|pending|deferred|blocked)\s*$/i;
+const HEADING_DASH_STATUS = /\s[-–—]\s*(?:in progress|complete[d]?|done|not started|pending|deferred|blocked)\s*(?=\(|$)/i;
 /** Header names of a status column, best first. */
 const STATUS_HEADERS = ["status", "state", "progress", "completion", "complete", "done", "result"];
 const TOTAL_ROW = /^(?:total|overall|sum)$/i;
@@ -396,7 +396,7 @@ function headingStatus(text: string): { state: ClaimState; percent?: number; raw
   const markers = ALL_MARKERS.filter((m) => t.includes(m));
   const strong = hasStrongMarker(t);
   if (fragments.length === 0 && !strong) return undefined;
-  const raw = [...markers, ...fragments].join(" ");
+  const raw = [...new Set([...markers, ...fragments])].join(" ");
   const parsed = parseStatus(raw, { weakMarkers: true });
   if (parsed === undefined) return undefined;
   return { state: parsed.state, raw, ...(parsed.percent !== undefined ? { percent: parsed.percent } : {}) };
