@@ -1,6 +1,7 @@
 /**
  * Repair of UTF-8 text that was read as Windows-1252 and saved again ("mojibake"):
- * `âœ…` for `✅`, `ðŸŸ¡` for `🟡`, `â€”` for `—`.
+ * `âœ…` for `✅`, `ðŸŸ¡` for `🟡`, `â€”` for `—` (and the same read as ISO-8859-1, where
+ * bytes 80–9F became C1 controls).
  *
  * Each character is mapped back to the Windows-1252 byte it renders; a run of such bytes
  * that forms one valid UTF-8 sequence (a lead byte C2–F4 and its continuation bytes
@@ -46,8 +47,9 @@ const RESTORABLE: ReadonlySet<number> = new Set<number>([
 export function cp1252Byte(code: number): number {
   if (code < 0x80) return code;
   if (code >= 0xa0 && code <= 0xff) return code;
-  // Undefined bytes kept as C1 controls by a lenient decoder.
-  if (code === 0x81 || code === 0x8d || code === 0x8f || code === 0x90 || code === 0x9d) return code;
+  // C1 controls: the undefined bytes kept by a lenient decoder, or any byte 80–9F of a
+  // text decoded as ISO-8859-1 rather than Windows-1252. Real text never holds them.
+  if (code >= 0x80 && code <= 0x9f) return code;
   return CP1252_HIGH.get(code) ?? -1;
 }
 
