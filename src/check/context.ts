@@ -1,14 +1,12 @@
-import picomatch from "picomatch";
 import { comparePathBytes } from "../snapshot/path-order.js";
+import { anyGlob } from "./glob.js";
 import { matchPaths } from "./match-paths.js";
 import type { SkipReason } from "../snapshot/types.js";
 import type { CheckContext, Finding, FindingInput, MessageData, MessageSpec } from "./types.js";
 
-/** picomatch with the options every glob in phase-gate uses. */
+/** Whether a path matches any of the globs (`src/check/glob.ts`: picomatch's syntax, run on RE2). */
 export function globMatcher(patterns: string | readonly string[]): (path: string) => boolean {
-  const list = typeof patterns === "string" ? [patterns] : [...patterns];
-  if (list.length === 0) return () => false;
-  return picomatch(list, { dot: true });
+  return anyGlob(patterns);
 }
 
 export function interpolate(template: string, data: MessageData | undefined): string {

@@ -1,4 +1,4 @@
-import picomatch from "picomatch";
+import { literalBase } from "../check/glob.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import type { GitDataClient, TreeEntry, TreeListing } from "../github/types.js";
 import { decodeFile } from "./decode.js";
@@ -267,25 +267,23 @@ function classify(tree: readonly TreeEntry[], prefix: string, maxFileBytes: numb
 }
 
 /**
- * The directories the globs can match, from each glob's literal base (`picomatch.scan`): its
+ * The directories the globs can match, from each glob's literal base (`literalBase`): its
  * ancestors, itself, and as many levels below as the rest of the glob has `/` (all of them after
- * `**`, an extglob or a bracket, which can match `/`). A negated or escaped glob needs everything.
+ * `**`, an extglob, a bracket or an escape, which may match `/`). A negated glob needs everything.
  */
 export function needsOf(want: readonly string[] | undefined): Needs {
   if (want === undefined) return "all";
   const needs: DirNeed[] = [];
   for (const pattern of want) {
-    const scan = picomatch.scan(pattern);
-    const base = scan.base;
-    if (scan.negated || base.includes("\\") || base.endsWith("/")) return "all";
-    if (!scan.isGlob) {
+    const { negated, base, exact, rest } = literalBase(pattern);
+    if (negated || base.endsWith("/")) return "all";
+    if (exact) {
       const slash = base.lastIndexOf("/");
       needs.push({ base: slash < 0 ? "" : base.slice(0, slash), depth: 0 });
       continue;
     }
-    const glob = scan.glob;
-    const unbounded = glob.includes("**") || /[[(\\]/.test(glob);
-    needs.push({ base, depth: unbounded ? Infinity : [...glob].filter((c) => c === "/").length });
+    const unbounded = rest.includes("**") || /[[(\\]/.test(rest);
+    needs.push({ base, depth: unbounded ? Infinity : [...rest].filter((c) => c === "/").length });
   }
   return needs;
 }
