@@ -11,6 +11,7 @@ import { gfm } from "micromark-extension-gfm";
 import type {
   Heading, List, ListItem, Nodes, Paragraph, PhrasingContent, Root, RootContent, Table,
 } from "mdast";
+import { splitDocument } from "./chunks.js";
 import { repairMojibake } from "./mojibake.js";
 import {
   ALL_MARKERS, hasStrongMarker, isOnlyStatus, leadingStrongMarker, parseStatus,
@@ -439,8 +440,11 @@ function figure(text: string, line: number, source: OverallFigure["source"], sta
 
 // ------------------------------------------------------------ inline text
 
+/** Lines before the piece being read (see chunks.ts); 0 for a document read whole. */
+let lineOffset = 0;
+
 function lineOf(node: Nodes): number {
-  return node.position?.start.line ?? 1;
+  return (node.position?.start.line ?? 1) + lineOffset;
 }
 
 /** The text of inline content, without markup. */
@@ -469,7 +473,7 @@ function splitLines(children: readonly PhrasingContent[], startLine: number): Li
   };
   const visit = (nodes: readonly PhrasingContent[], strong: boolean): void => {
     for (const n of nodes) {
-      const line = n.position?.start.line ?? current.line;
+      const line = n.position !== undefined ? n.position.start.line + lineOffset : current.line;
       switch (n.type) {
         case "text":
           push(n.value, strong, line);
@@ -511,12 +515,19 @@ export function extractClaims(markdown: string): PhaseDocument {
   try {
     const repaired = repairMojibake(typeof markdown === "string" ? markdown : String(markdown));
     repairs = repaired.repairs;
-    const tree: Root = fromMarkdown(repaired.text, {
-      extensions: [gfm()],
-      mdastExtensions: [gfmFromMarkdown()],
-    });
     const extractor = new Extractor(new Set(repairs.map((r) => r.line)));
-    extractor.walk(tree.children);
+    for (const piece of splitDocument(repaired.text)) {
+      const tree: Root = fromMarkdown(piece.text, {
+        extensions: [gfm()],
+        mdastExtensions: [gfmFromMarkdown()],
+      });
+      lineOffset = piece.lineOffset;
+      try {
+        extractor.walk(tree.children);
+      } finally {
+        lineOffset = 0;
+      }
+    }
     return { claims: extractor.claims, overall: extractor.overall, notes: extractor.notes, repairs };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { splitDocument } from "../../src/claims/chunks.js";
 import { extractClaims } from "../../src/claims/extract.js";
 import { repairMojibake } from "../../src/claims/mojibake.js";
 import { parseStatus } from "../../src/claims/status.js";
@@ -470,7 +471,27 @@ describe("robustness", () => {
     const big = Array.from({ length: Math.ceil(1_000_000 / unit.length) }, () => unit).join("\n");
     expect(big.length).toBeGreaterThan(1_000_000);
     const doc = extractClaims(big);
-    // Each copy keeps its 266 claims (copies joined by a blank line start at a heading).
-    expect(doc.claims.length).toBe(266 * Math.ceil(1_000_000 / unit.length));
+    // Read in pieces (chunks.ts), each copy keeps its 266 claims at its own lines.
+    const copies = Math.ceil(1_000_000 / unit.length);
+    expect(doc.claims.length).toBe(266 * copies);
+    const one = extractClaims(unit).claims;
+    const unitLines = lineCount(unit);
+    const last = doc.claims.slice(-266).map((c) => [c.line - (copies - 1) * unitLines, c.state, c.kind, c.text]);
+    expect(last).toEqual(one.map((c) => [c.line, c.state, c.kind, c.text]));
+  });
+
+  it("cuts a large document only at headings outside fenced code and HTML blocks", () => {
+    const filler = "text line\n".repeat(4000); // 40 000 characters
+    const doc = [
+      filler, "```md\n", "# not a heading\n", "```\n", filler, "<!--\n", "# still a comment\n", "-->\n",
+      filler, filler, "# Real heading\n", filler,
+    ].join("");
+    const pieces = splitDocument(doc);
+    expect(pieces.length).toBeGreaterThan(1);
+    for (const p of pieces.slice(1)) expect(p.text.startsWith("# Real heading") || p.text.startsWith("# ")).toBe(true);
+    expect(pieces.some((p) => p.text.startsWith("# not a heading") || p.text.startsWith("# still"))).toBe(false);
+    expect(pieces.map((p) => p.text).join("")).toBe(doc);
+    const real = pieces.find((p) => p.text.startsWith("# Real heading"));
+    expect(real?.lineOffset).toBe(doc.slice(0, doc.indexOf("# Real heading")).split("\n").length - 1);
   });
 });
