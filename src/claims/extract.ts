@@ -226,6 +226,7 @@ class Extractor {
     const line = lineOf(item);
     const [first, ...rest] = item.children;
     const firstText = first?.type === "paragraph" ? inlineText(first.children) : "";
+    const before = this.claims.length;
     if (typeof item.checked === "boolean") {
       const text = tidy(firstText.replace(/\s*\n\s*/g, " "));
       if (text !== "") {
@@ -244,6 +245,11 @@ class Extractor {
         // Not an item claim: its lines may still be status lines (`**Status:** …`).
         for (const l of splitLines(first.children, lineOf(first)).slice(1)) this.paragraphLine(l);
       }
+    }
+    const itemClaim = this.claims.length > before ? this.claims[before] : undefined;
+    if (itemClaim !== undefined && rest.length > 0) {
+      const detail = tidy(rest.map(blockText).join(" ")).slice(0, 1000);
+      if (detail !== "") itemClaim.detail = detail;
     }
     const children = first !== undefined && first.type !== "paragraph" ? [first, ...rest] : rest;
     this.walk(children);
@@ -503,6 +509,14 @@ function splitLines(children: readonly PhrasingContent[], startLine: number): Li
   };
   visit(children, false);
   return lines.filter((l) => l.pieces.length > 0);
+}
+
+/** The words of a block and its descendants (code blocks included: they name files and flags). */
+function blockText(node: Nodes): string {
+  if (node.type === "paragraph" || node.type === "heading" || node.type === "tableCell") return inlineText(node.children);
+  if (node.type === "code" || node.type === "inlineCode" || node.type === "text") return node.value;
+  if ("children" in node) return (node.children as Nodes[]).map(blockText).join(" ");
+  return "";
 }
 
 function tidy(text: string): string {

@@ -27,6 +27,12 @@ export interface Claim {
   kind: ClaimKind;
   /** The status as written (after mojibake repair): `✅ Complete`, `[x]`, `COMPLETE`. */
   raw?: string;
+  /**
+   * A list item's nested content (sub-items, further paragraphs, code), up to 1000
+   * characters: where the reports name the files and flags a claim is about
+   * (`- [x] **Remove Development Flags**` / `services/agents/Dockerfile - Removed --reload`).
+   */
+  detail?: string;
   /** The heading of the section the claim sits in, when there is one. */
   section?: string;
   /** True when the claim's line held mojibake that was repaired before matching. */

@@ -213,6 +213,10 @@ describe("the five phase reports", () => {
       [59, "done", "task", "Add Pagination to Project Details Page"],
       [70, "done", "status-line", "Phase 1"],
     ]);
+    // The nested lines that name the files and flags stay with their task.
+    expect(doc.claims.find((c) => c.line === 29)?.detail).toBe(
+      "services/agents/Dockerfile - Removed --reload services/scheduler/Dockerfile - Removed --reload services/approval_ui/Dockerfile - Removed --reload",
+    );
     // Phase 8's deferred parts.
     expect(rows(doc.claims, 818, 836)).toEqual([
       [818, "not-done", "heading", "8.2 Performance Validation (6 hours)"],
