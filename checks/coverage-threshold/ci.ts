@@ -7,6 +7,7 @@
 import { isScalar, type Node as YamlNode } from "yaml";
 import type { ArgWord, Env, EnvValue, External, InvokedTool, Invocation, Neutraliser, Where } from "./model.js";
 import { ancestors, basename, dirname, inDir, joinPath, yamlNode, yamlPathLine, type Repo, type YamlFile } from "./repo.js";
+import { compileGlob, GlobError } from "../../src/check/glob.js";
 import { iniSection, iniValue } from "../../src/parsers/ini.js";
 import { parseShell, walkShell, type Lookup, type ShellState, type SimpleCommand, type Word } from "./shell.js";
 
@@ -628,8 +629,8 @@ class Scanner {
       if (a.dynamic || a.text.startsWith("-")) continue;
       if (a.text === "--") break;
       const pattern = a.text.split(" ")[0] ?? "";
-      const re = runAllPattern(pattern);
-      for (const s of scripts) if (re.test(s)) this.runScript(dir, s, [], `run-s ${s}`, c);
+      const isMatch = runAllPattern(pattern);
+      for (const s of scripts) if (isMatch(s)) this.runScript(dir, s, [], `run-s ${s}`, c);
     }
   }
 
@@ -1003,18 +1004,23 @@ function unwrap(words: readonly Word[], env: Map<string, EnvValue>): Word[] {
   return words as Word[];
 }
 
-/** npm-run-all globs: `*` stays within a `:`-separated segment, `**` crosses them. */
-function runAllPattern(pattern: string): RegExp {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] ?? "";
-    if (ch === "*" && pattern[i + 1] === "*") {
-      re += ".*";
-      i++;
-    } else if (ch === "*") re += "[^:]*";
-    else re += ch.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+/**
+ * npm-run-all's task patterns: it swaps `:` and `/` in the pattern and in every script name and
+ * matches them with minimatch (`nonegate`), so `*` stays within a `:`-separated segment and `**`
+ * crosses them (`test:**` does not match `test`). The pattern comes from the repository: it runs on
+ * the RE2 glob engine. A pattern the engine refuses (`(`, over 1,000 characters) names one script.
+ */
+function runAllPattern(pattern: string): (script: string) => boolean {
+  const swap = (s: string) => s.replace(/[:/]/g, (c) => (c === ":" ? "/" : ":"));
+  let glob = swap(pattern).replace(/^!/, "\\!");
+  if (glob.endsWith("/**")) glob = `${glob}/*`;
+  try {
+    const compiled = compileGlob(glob);
+    return (script) => compiled.testPattern(swap(script));
+  } catch (error) {
+    if (error instanceof GlobError) return (script) => script === pattern;
+    throw error;
   }
-  return new RegExp(`^${re}$`);
 }
 
 function firstPositional(words: readonly Word[]): number {
@@ -1118,10 +1124,10 @@ export function parseMakefile(text: string): Makefile {
       continue;
     }
     if (/^export\s/.test(stripped)) continue;
-    const rule = /^([^:=]+?)\s*::?\s*(.*)$/.exec(stripped);
+    const rule = makeRule(stripped);
     if (rule) {
-      const targets = (rule[1] ?? "").split(/\s+/).filter(Boolean);
-      let deps = rule[2] ?? "";
+      const targets = rule.targets.split(/\s+/).filter(Boolean);
+      let deps = rule.rest;
       let inline: string | null = null;
       const semi = deps.indexOf(";");
       if (semi >= 0) {
@@ -1148,6 +1154,25 @@ export function parseMakefile(text: string): Makefile {
 }
 
 /** Expands make variables in a recipe line; unknown ones become a shell variable that reads as dynamic. */
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * A Makefile rule line split at its first `:` (or `::`): what `/^([^:=]+?)\s*::?\s*(.*)$/` captures,
+ * in one pass (that RegExp backtracks in quadratic time on a long line of blanks with no `:`).
+ */
+export function makeRule(line: string): { targets: string; rest: string } | null {
+  const colon = line.search(/[:=]/);
+  if (colon < 1 || line[colon] !== ":") return null;
+  let end = colon;
+  while (end > 1 && isSpace(line[end - 1])) end--;
+  let from = line[colon + 1] === ":" ? colon + 2 : colon + 1;
+  while (from < line.length && isSpace(line[from])) from++;
+  const rest = line.slice(from);
+  // `.` stops at line terminators, so `(.*)$` fails on one.
+  if (/[\n\r\u2028\u2029]/.test(rest)) return null;
+  return { targets: line.slice(0, end), rest };
+}
+
 function expandMake(text: string, vars: ReadonlyMap<string, string | undefined>, env: Env, target: string, depth = 0): string {
   if (depth > 8) return text;
   let out = "";

@@ -270,9 +270,9 @@ export function tomlKeyLine(text: string, keys: readonly string[]): number {
     }
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
-    if (header) {
-      table = splitTomlKey(header[1] ?? "");
+    const header = tableHeader(line);
+    if (header !== null) {
+      table = splitTomlKey(header);
       const depth = matchDepth(table, keys);
       if (depth === table.length && depth > bestDepth) {
         best = i + 1;
@@ -295,6 +295,31 @@ export function tomlKeyLine(text: string, keys: readonly string[]): number {
     }
   }
   return best;
+}
+
+const isSpace = (c: string | undefined) => c !== undefined && /\s/.test(c);
+
+/**
+ * The key of a `[table]` or `[[array]]` header line, or null: what group 1 of
+ * `/^\[\[?\s*([^\]]+?)\s*\]\]?/` captures, in one pass (that RegExp backtracks in cubic time on
+ * `[` and 40,000 blanks).
+ */
+export function tableHeader(line: string): string | null {
+  if (line[0] !== "[") return null;
+  const close = line.indexOf("]", 1);
+  if (close < 0) return null;
+  // `[[`: the second `[` opens an array header, unless nothing is left for the key (`[[]`).
+  for (const start of line[1] === "[" ? [2, 1] : [1]) {
+    let from = start;
+    while (from < close && isSpace(line[from])) from++;
+    if (from < close) {
+      let to = close;
+      while (isSpace(line[to - 1])) to--;
+      return line.slice(from, to);
+    }
+    if (from > start) return line[close - 1] as string; // blanks only: the key is the last one
+  }
+  return null;
 }
 
 function matchDepth(a: readonly string[], b: readonly string[]): number {

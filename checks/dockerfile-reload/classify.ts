@@ -5,7 +5,7 @@
  * convention; base compose files are ambiguous.
  */
 
-// One brace pattern per kind: picomatch tests each pattern of a list in turn, on every path.
+// One brace pattern per kind: the glob engine tests each pattern of a list in turn, on every path.
 export const DOCKERFILE_GLOBS = [
   "**/{Dockerfile,Dockerfile.*,Dockerfile-*,Dockerfile_*,dockerfile,*.Dockerfile,*.dockerfile,Containerfile,Containerfile.*,*.Containerfile}",
 ] as const;

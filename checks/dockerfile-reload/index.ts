@@ -7,9 +7,10 @@
  * compose, development-only).
  */
 import posix from "node:path/posix";
-import picomatch from "picomatch";
 import { z } from "zod";
 import { defineCheck } from "../../src/check/define.js";
+import { anyGlob } from "../../src/check/glob.js";
+import { compilableGlob } from "../../src/check/globs.js";
 import type { CheckContext, Facts, Finding, JsonValue } from "../../src/check/types.js";
 import {
   COMPOSE_GLOBS,
@@ -24,6 +25,7 @@ import {
 } from "./classify.js";
 import { environmentSignals, Evaluator, type PackageScripts, type ResolvedFile, type RunContext } from "./command.js";
 import { parseCompose, type ComposeService } from "./compose.js";
+import { copySourceMatches } from "./copy-glob.js";
 import {
   commandWords,
   effectiveArgv,
@@ -103,11 +105,11 @@ type MessageId = keyof typeof messages;
 const options = z
   .object({
     devPaths: z
-      .array(z.string())
+      .array(compilableGlob)
       .default([])
       .describe("Extra globs of development-only Dockerfiles and compose files (skipped, listed in facts)"),
     productionPaths: z
-      .array(z.string())
+      .array(compilableGlob)
       .default([])
       .describe("Globs always judged as production, whatever their names (also read when the default globs miss them)"),
     ambiguousCompose: z
@@ -115,7 +117,7 @@ const options = z
       .default("warn")
       .describe("How to judge a development signal in a compose file not named for development or production (docker-compose.yml)"),
     scripts: z
-      .array(z.string())
+      .array(compilableGlob)
       .default([...DEFAULT_SCRIPT_GLOBS])
       .describe("Globs of entrypoint scripts and Python files the check may read to follow the command; [] turns the script scan off"),
   })
@@ -169,8 +171,8 @@ class Audit {
   private readonly isProdPath: (p: string) => boolean;
 
   constructor(private readonly ctx: Ctx) {
-    this.isDevPath = matcher(ctx.options.devPaths);
-    this.isProdPath = matcher(ctx.options.productionPaths);
+    this.isDevPath = anyGlob(ctx.options.devPaths);
+    this.isProdPath = anyGlob(ctx.options.productionPaths);
   }
 
   run() {
@@ -277,7 +279,7 @@ class Audit {
               const srcRepo = norm(posix.join(contextDir, src));
               const prefix = copy.dest === "/" ? "/" : `${copy.dest}/`;
               if (/[*?[]/.test(src)) {
-                if (globMatch(posix.basename(src), posix.basename(abs)) && (bare || posix.dirname(abs) === copy.dest)) {
+                if (copySourceMatches(posix.basename(src), posix.basename(abs)) && (bare || posix.dirname(abs) === copy.dest)) {
                   candidates.push(norm(posix.join(posix.dirname(srcRepo), posix.basename(abs))));
                 }
                 continue;
@@ -646,23 +648,6 @@ function norm(p: string): string {
   return n === "." || n === "./" ? "" : n.replace(/^\.\//, "").replace(/\/$/, "");
 }
 
-const compiled = new Map<string, (p: string) => boolean>();
-
-/** A COPY source glob (`*.sh`) against a name, compiled once per pattern. */
-function globMatch(pattern: string, name: string): boolean {
-  let m = compiled.get(pattern);
-  if (!m) {
-    m = picomatch(pattern, { dot: true });
-    if (compiled.size < 1000) compiled.set(pattern, m);
-  }
-  return m(name);
-}
-
-function matcher(globs: readonly string[]): (p: string) => boolean {
-  if (globs.length === 0) return () => false;
-  const m = picomatch([...globs], { dot: true });
-  return (p) => m(p);
-}
 
 /** One finding per key: the most severe wins. */
 function collapse(findings: readonly { finding: Finding; key: string }[]): Finding[] {

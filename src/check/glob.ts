@@ -50,7 +50,13 @@ export class GlobError extends Error {
 }
 
 export interface Glob {
+  /** Whether the path matches (a path equal to the glob's text always does, as in picomatch). */
   test(path: string): boolean;
+  /**
+   * The glob's syntax alone, without the equal-text rule: for patterns of another syntax rewritten
+   * as globs (Docker's COPY sources, npm-run-all's task patterns), whose rewritten text means nothing.
+   */
+  testPattern(path: string): boolean;
 }
 
 // --- syntax tree ---------------------------------------------------------------------------------
@@ -473,7 +479,8 @@ function build(glob: string): Glob {
   } catch (error) {
     throw new GlobError(glob, `RE2 cannot run it (${error instanceof Error ? error.message : String(error)})`);
   }
-  return { test: (path) => path === glob || re.testExact(path) !== negated };
+  const testPattern = (path: string) => re.testExact(path) !== negated;
+  return { test: (path) => path === glob || testPattern(path), testPattern };
 }
 
 const cache = new Map<string, Glob>();

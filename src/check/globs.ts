@@ -1,17 +1,24 @@
 import { z } from "zod";
 import { globProblem } from "./glob.js";
 
+function addGlobProblem(glob: string, ctx: z.RefinementCtx): void {
+  const problem = globProblem(glob);
+  if (problem !== null) ctx.addIssue({ code: "custom", message: `invalid glob '${glob.length > 80 ? `${glob.slice(0, 77)}...` : glob}': ${problem}` });
+}
+
 /**
- * One glob of a checklist (`src/check/glob.ts` syntax), relative to the repository root. A glob
- * that cannot be compiled is a config error at its own line, not a failure when the audit runs.
+ * A glob (`src/check/glob.ts` syntax) of a check's options: one that cannot be compiled is a config
+ * error at its own line, not a failure when the audit runs.
  */
+export const compilableGlob = z.string().superRefine(addGlobProblem);
+
+/** One glob of a checklist, relative to the repository root. */
 export const globString = z.string().min(1).superRefine((glob, ctx) => {
   if (glob.startsWith("/") || glob.split("/").includes("..")) {
     ctx.addIssue({ code: "custom", message: "globs are relative to the repository root: no leading '/' and no '..'" });
     return;
   }
-  const problem = globProblem(glob);
-  if (problem !== null) ctx.addIssue({ code: "custom", message: `invalid glob '${glob.length > 80 ? `${glob.slice(0, 77)}...` : glob}': ${problem}` });
+  addGlobProblem(glob, ctx);
 });
 
 /** A glob or a list of globs (`src/check/glob.ts` syntax), relative to the repository root. */

@@ -1,5 +1,8 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { makeRule } from "../../checks/coverage-threshold/ci.js";
 import { coverageThreshold as check } from "../../checks/coverage-threshold/index.js";
+import { tableHeader } from "../../checks/coverage-threshold/repo.js";
 import { expectPass, expectResult, runCheck } from "../support/check-tester.js";
 
 /** A workflow run on pushes and PRs; its first `run:` step is on line 7. */
@@ -188,5 +191,70 @@ describe("coverage-threshold: spec §3.8 test cases", () => {
     ].join("\n");
     const r = await runCheck(check, { "pom.xml": pom, [WF]: workflow("      - run: mvn -B verify") });
     expectResult(check, r, "fail", [{ messageId: "broken-config", path: "pom.xml", line: 9 }]);
+  });
+});
+
+describe("coverage-threshold: hostile text stays linear", () => {
+  const blanks = " ".repeat(40_000);
+  const oldRule = /^([^:=]+?)\s*::?\s*(.*)$/;
+  const oldHeader = /^\[\[?\s*([^\]]+?)\s*\]\]?/;
+
+  it("splits Makefile rules as the old RegExp did", () => {
+    const char = fc.constantFrom("a", "b", ":", "=", " ", "\t", "\u00a0", "\r", "\n", "\u2028", "%", "|", "$", "(");
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 14 }), (cs) => {
+        const line = cs.join("");
+        const m = oldRule.exec(line);
+        expect(makeRule(line)).toEqual(m ? { targets: m[1], rest: m[2] } : null);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(makeRule(`a${blanks}b`)).toBeNull();
+    expect(makeRule(`a${blanks}:: b${blanks}`)).toEqual({ targets: "a", rest: `b${blanks}` });
+  });
+
+  it("reads TOML table headers as the old RegExp did", () => {
+    const char = fc.constantFrom("[", "]", " ", "\t", "a", ".", '"', "\n", "=");
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 12 }), (cs) => {
+        const line = cs.join("");
+        const m = oldHeader.exec(line);
+        expect(tableHeader(line)).toBe(m ? m[1] : null);
+      }),
+      { numRuns: 20_000 },
+    );
+    expect(tableHeader(`[${blanks}a`)).toBeNull();
+    expect(tableHeader(`[[${blanks}tool.x${blanks}]]`)).toBe("tool.x");
+  });
+
+  it("a Makefile line of 40,000 blanks changes nothing", async () => {
+    const gate = { "pyproject.toml": '[tool.coverage.report]\nfail_under = 80\n[tool.pytest.ini_options]\naddopts = "--cov"\n', [WF]: workflow("      - run: make test") };
+    const plain = await runCheck(check, { ...gate, Makefile: "x y\ntest:\n\tpytest\n" });
+    const hostile = await runCheck(check, { ...gate, Makefile: `x${blanks}y\ntest:\n\tpytest\n` });
+    expect(plain.status).toBe("pass");
+    expect(hostile).toEqual(plain);
+  });
+
+  it("a TOML array line of 40,000 blanks does not move the gate's line", async () => {
+    const toml = (pad: string) => `[tool.coverage.report]\nexclude_lines = [\n  ["a"${pad},\n  "b"],\n]\nfail_under = 80\n`;
+    const files = { ...MOD, [WF]: workflow("      - run: pytest --cov=mod") };
+    const plain = await runCheck(check, { ...files, "pyproject.toml": toml(" ") });
+    const hostile = await runCheck(check, { ...files, "pyproject.toml": toml(blanks) });
+    expect(plain.facts).toEqual({ minimum: 80, source: { path: "pyproject.toml", line: 6 } });
+    expect(hostile.facts).toEqual(plain.facts);
+  });
+
+  it("npm-run-all patterns follow minimatch with ':' for '/', on the RE2 glob engine", async () => {
+    const pkg = (test: string) =>
+      JSON.stringify({ scripts: { test, "test:unit:fast": "nyc --check-coverage --lines 88 mocha", [`${"a".repeat(30)}`]: "mocha" } });
+    for (const pattern of ["test:**", "test:*:fast", "'test:{unit,e2e}:*'", "'test:+(unit):fast'"]) {
+      const r = await runCheck(check, { "package.json": pkg(`run-s ${pattern}`), [WF]: workflow("      - run: npm test") });
+      expect([pattern, r.status]).toEqual([pattern, "pass"]);
+    }
+    // `*` stays within a segment, `test:**` does not match `test:` alone, a refused glob names one script.
+    for (const pattern of ["test:*", "test:unit:fast:**", "'test:(unit):fast'", `${"*a".repeat(12)}*b`]) {
+      const r = await runCheck(check, { "package.json": pkg(`run-s ${pattern}`), [WF]: workflow("      - run: npm test") });
+      expect([pattern, r.status]).toEqual([pattern, "fail"]);
+    }
   });
 });

@@ -4,7 +4,9 @@
  * `docker build` + `docker image inspect` (Config.Cmd/Entrypoint/Env), not available here: each
  * expectation below follows Docker's documented rules, cited where it matters.
  */
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { copySourceMatches } from "../../checks/dockerfile-reload/copy-glob.js";
 import { dockerfileReload as check } from "../../checks/dockerfile-reload/index.js";
 import { expectPass, expectResult, runCheck } from "../support/check-tester.js";
 
@@ -594,5 +596,147 @@ describe("dockerfile-reload: which files count", () => {
     });
     expect(r.facts?.judged).toEqual([{ path: "Dockerfile", kind: "dockerfile", reason: "not named for development", targets: ["final"], commands: ["gunicorn app:app"] }]);
     expect(r.summary).toBe("no development server or flag in 1 production file (2 Dockerfiles, 0 compose files in the repository); 1 development file skipped");
+  });
+});
+
+/** Go's `filepath.Match` on a file name, written from its documented grammar: true, false or "bad" (ErrBadPattern). */
+function goMatch(pattern: string, name: string): boolean | "bad" {
+  type Term = { k: "star" } | { k: "one" } | { k: "char"; c: string } | { k: "class"; neg: boolean; ranges: [string, string][] };
+  const p = [...pattern];
+  const terms: Term[] = [];
+  let i = 0;
+  const rangeChar = (): string | null => {
+    let c = p[i];
+    if (c === undefined || c === "-" || c === "]") return null;
+    if (c === "\\") c = p[++i];
+    if (c === undefined) return null;
+    i++;
+    return c;
+  };
+  while (i < p.length) {
+    const c = p[i] as string;
+    if (c === "*" || c === "?") {
+      terms.push({ k: c === "*" ? "star" : "one" });
+      i++;
+    } else if (c === "\\") {
+      if (p[i + 1] === undefined) return "bad";
+      terms.push({ k: "char", c: p[i + 1] as string });
+      i += 2;
+    } else if (c === "[") {
+      i++;
+      const neg = p[i] === "^";
+      if (neg) i++;
+      const ranges: [string, string][] = [];
+      while (!(p[i] === "]" && ranges.length > 0)) {
+        const lo = rangeChar();
+        if (lo === null) return "bad";
+        let hi = lo;
+        if (p[i] === "-") {
+          i++;
+          const h = rangeChar();
+          if (h === null) return "bad";
+          hi = h;
+        }
+        ranges.push([lo, hi]);
+      }
+      i++;
+      terms.push({ k: "class", neg, ranges });
+    } else {
+      terms.push({ k: "char", c });
+      i++;
+    }
+  }
+  const n = [...name];
+  const cp = (s: string) => s.codePointAt(0) as number;
+  const one = (t: Term, c: string): boolean => {
+    if (c === "/") return false;
+    if (t.k === "one") return true;
+    if (t.k === "char") return t.c === c;
+    if (t.k === "class") return t.ranges.some(([lo, hi]) => cp(lo) <= cp(c) && cp(c) <= cp(hi)) !== t.neg;
+    return false;
+  };
+  const memo = new Map<string, boolean>();
+  const at = (ti: number, ni: number): boolean => {
+    const key = `${ti},${ni}`;
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    let r: boolean;
+    const t = terms[ti];
+    if (t === undefined) r = ni === n.length;
+    else if (t.k === "star") r = at(ti + 1, ni) || (ni < n.length && n[ni] !== "/" && at(ti, ni + 1));
+    else r = ni < n.length && one(t, n[ni] as string) && at(ti + 1, ni + 1);
+    memo.set(key, r);
+    return r;
+  };
+  return at(0, 0);
+}
+
+describe("dockerfile-reload: COPY source patterns are Go filepath.Match patterns", () => {
+  const cases: [string, string, boolean | "bad"][] = [
+    ["*.sh", "start.sh", true],
+    ["*.sh", ".sh", true],
+    ["st?rt.sh", "start.sh", true],
+    ["st?rt.sh", "stat.sh", false],
+    ["[^s]tart.sh", "start.sh", false],
+    ["[^s]tart.sh", "xtart.sh", true],
+    ["[!s]tart.sh", "start.sh", true], // `!` is a class member in Go, not a negation
+    ["[!s]tart.sh", "!tart.sh", true],
+    ["[a-c]x", "bx", true],
+    ["[a-c]x", "[a-c]x", false], // a class never matches its own text
+    // No POSIX classes: Go reads the class `[[:alpha:]` (one of `[:alph`) and then a literal `]`.
+    ["[[:alpha:]]", "a", false],
+    ["[[:alpha:]]", "h]", true],
+    ["[[:alpha:]]", ":]", true],
+    ["[[:alpha:]]", "[a:]", false],
+    ["[\\-]", "-", true],
+    ["[c-a]", "b", false],
+    ["{a,b}.sh", "a.sh", false],
+    ["{a,b}.sh", "{a,b}.sh", true],
+    ["@(a).sh", "@(a).sh", true],
+    ["@(a).sh", "a.sh", false],
+    ["!a", "!a", true],
+    ["a|b", "a|b", true],
+    ["a**b", "axxb", true],
+    ["\\*", "*", true],
+    ["\\*", "\\*", false],
+    ["[]a]", "]", "bad"],
+    ["[-]", "-", "bad"],
+    ["[x-]", "x", "bad"],
+    ["a[", "a[", "bad"],
+    ["a\\", "a\\", "bad"],
+  ];
+  it.each(cases)("%s on %s", (pattern, name, go) => {
+    expect(goMatch(pattern, name)).toBe(go);
+    expect(copySourceMatches(pattern, name)).toBe(go === true);
+  });
+
+  it("agrees with Go's grammar on generated patterns and names", () => {
+    const patternChar = fc.constantFrom("a", "b", "-", ".", "*", "?", "[", "]", "^", "!", "\\", "{", "}", "(", ")", "|", ",", "@", "+", ":", "é");
+    const nameChar = fc.constantFrom("a", "b", "-", ".", "*", "[", "]", "^", "!", "\\", "{", "(", "|", "é", "c");
+    fc.assert(
+      fc.property(fc.array(patternChar, { maxLength: 10 }), fc.array(fc.array(nameChar, { minLength: 1, maxLength: 6 }), { maxLength: 10 }), (pat, names) => {
+        const pattern = pat.join("");
+        for (const name of names.map((n) => n.join(""))) expect([pattern, name, copySourceMatches(pattern, name)]).toEqual([pattern, name, goMatch(pattern, name) === true]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  const script = "#!/bin/sh\nexec uvicorn app:app --reload\n";
+  const dockerfile = (src: string, cmd: string) => `FROM python:3.12\nCOPY ${src} /app/\nWORKDIR /app\nCMD ["./${cmd}"]\n`;
+
+  it("follows a script copied by a pattern", async () => {
+    const r = await run({ Dockerfile: dockerfile("scripts/st?rt.*", "start.sh"), "scripts/start.sh": script });
+    expectResult(check, r, "fail", [{ messageId: "dev-server-flag", path: "scripts/start.sh", line: 2 }]);
+    await expectPass(check, { Dockerfile: dockerfile("scripts/[^s]tart.sh", "start.sh"), "scripts/start.sh": script });
+  });
+
+  it("matches a hostile COPY pattern in linear time", async () => {
+    // A backtracking matcher takes minutes on the first: 12 stars, 30 `a`s and no `b`.
+    const hostile = `scripts/${"*a".repeat(12)}*b.sh`;
+    const name = "a".repeat(30);
+    await expectPass(check, { Dockerfile: dockerfile(hostile, `${name}.sh`), [`scripts/${name}.sh`]: script });
+    const r = await run({ Dockerfile: dockerfile(hostile, `${name}b.sh`), [`scripts/${name}b.sh`]: script });
+    expectResult(check, r, "fail", [{ messageId: "dev-server-flag", path: `scripts/${name}b.sh`, line: 2 }]);
   });
 });
