@@ -2,6 +2,7 @@ import { parse as parseToml } from "smol-toml";
 import { parseAllDocuments } from "yaml";
 import { z } from "zod";
 import { defineCheck } from "../../src/check/define.js";
+import { compilableGlob } from "../../src/check/globs.js";
 import type { CheckContext, CheckResult, CheckStatus, Facts, Finding } from "../../src/check/types.js";
 import { Judge, type Effect, type MessageId } from "./judge.js";
 import type { MigrationUnit } from "./model.js";
@@ -66,12 +67,12 @@ const level = z.enum(["fail", "warn", "off"]);
 const options = z
   .object({
     paths: z
-      .array(z.string().min(1))
+      .array(compilableGlob)
       .min(1)
       .default([...DEFAULT_PATHS])
       .describe("globs of migration files (SQL, Rails, Django, Alembic, Knex/TypeORM/Sequelize)"),
     exclude: z
-      .array(z.string())
+      .array(compilableGlob)
       .default([...DEFAULT_EXCLUDE])
       .describe("globs of files under `paths` that are not migrations"),
     runner: z

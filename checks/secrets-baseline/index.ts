@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { defineCheck } from "../../src/check/define.js";
+import { compilableGlob } from "../../src/check/globs.js";
 import type { CheckContext, Facts, Finding, JsonValue } from "../../src/check/types.js";
 import { parsePreCommitConfig, pyGetString } from "../../src/parsers/pre-commit-config.js";
 import { compileRepoRegex, keepsAnyPath, MatchBudget, matchesAny, matchesEverything, type RepoRegexMatcher } from "../../src/parsers/python-regex.js";
@@ -28,7 +29,7 @@ import {
 import { asAlternativeHook, asDetectSecretsHook, WEAK_SUBSTITUTES, type DetectSecretsHook, type HookLike } from "./hooks.js";
 import { PRIVATE_KEY_MARKERS, scanText, sha1, type SecretHit } from "./scan.js";
 
-const globList = z.array(z.string().min(1));
+const globList = z.array(compilableGlob);
 
 const options = z
   .object({

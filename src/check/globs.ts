@@ -10,7 +10,12 @@ function addGlobProblem(glob: string, ctx: z.RefinementCtx): void {
  * A glob (`src/check/glob.ts` syntax) of a check's options: one that cannot be compiled is a config
  * error at its own line, not a failure when the audit runs.
  */
-export const compilableGlob = z.string().superRefine(addGlobProblem);
+export const compilableGlob = z
+  .string()
+  .min(1)
+  .superRefine((glob, ctx) => {
+    if (glob !== "") addGlobProblem(glob, ctx);
+  });
 
 /** One glob of a checklist, relative to the repository root. */
 export const globString = z.string().min(1).superRefine((glob, ctx) => {
