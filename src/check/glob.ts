@@ -475,11 +475,12 @@ function build(glob: string): Glob {
   const source = emit(new Parser(glob, body).parseAll(), true, true);
   let re: RE2JS;
   try {
-    re = RE2JS.compile(source, RE2JS.DOTALL);
+    // Anchored `test` runs on re2js's DFA; `testExact` measured three to six times slower.
+    re = RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL);
   } catch (error) {
     throw new GlobError(glob, `RE2 cannot run it (${error instanceof Error ? error.message : String(error)})`);
   }
-  const testPattern = (path: string) => re.testExact(path) !== negated;
+  const testPattern = (path: string) => re.test(path) !== negated;
   return { test: (path) => path === glob || testPattern(path), testPattern };
 }
 
