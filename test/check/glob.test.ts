@@ -98,15 +98,21 @@ describe("compileGlob", () => {
     expect(matches(stars, "a".repeat(30))).toBe(false);
     expect(matches(stars, `${"a".repeat(30)}b`)).toBe(true);
     expect(matches(stars, "a".repeat(100_000))).toBe(false);
+    expect(matches(stars, `${"a".repeat(100_000)}bc`)).toBe(false);
+    expect(matches(stars, `${"ab".repeat(50_000)}c`)).toBe(false);
     const deep = `${"a/".repeat(5000)}y`;
     for (const g of ["**/**/**/**/**/x", "a/**/a/**/a/**/a/**/a/**/a/**/b", "**/a*/**/a*/**/a*/**/a*/**/b", "**/*a*/**/*a*/**/*a*/**/b"]) {
       expect(matches(g, deep)).toBe(false);
+      expect(matches(g, `${deep}/bc`)).toBe(false);
       expect(matches(g, `${"a/".repeat(5000)}${g.endsWith("x") ? "x" : "b"}`)).toBe(true);
     }
     const as = "a".repeat(100_000);
     expect(matches("+(+(+(a)))b", as)).toBe(false);
+    expect(matches("+(+(+(a)))b", `${as}bc`)).toBe(false);
     expect(matches("+(+(+(a)))b", `${as}b`)).toBe(true);
     expect(matches("*(a|aa)*(a|aa)b", as)).toBe(false);
+    expect(matches("*(a|aa)*(a|aa)b", `${as}bc`)).toBe(false);
+    expect(matches("*(a|aa)*(a|aa)b", `${as}b`)).toBe(true);
     expect(matches(`${"?(a)".repeat(30)}${"a".repeat(30)}`, "a".repeat(30))).toBe(true);
     expect(matches(`${"{a,aa}".repeat(40)}b`, as)).toBe(false);
   });
