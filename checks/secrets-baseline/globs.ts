@@ -1,4 +1,4 @@
-/** The files this check reads, as picomatch globs (`dot: true`). */
+/** The files this check reads, as globs (`src/check/glob.ts`: picomatch syntax, `dot: true`). */
 
 /** Files that may be detect-secrets baselines. Hooks and CI name the one they use; these must match it. */
 export const DEFAULT_BASELINE_GLOBS: readonly string[] = ["**/.secrets.baseline", "**/*.baseline", "**/*baseline*.json"];

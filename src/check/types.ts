@@ -59,7 +59,7 @@ export interface CheckContext<Options, MessageId extends string> {
   readonly paths: readonly string[];
   /** Every path in the repository, readable or not, sorted (the listing; contents not loaded). */
   readonly allPaths: readonly string[];
-  /** Paths (of `paths` by default) that match any of the glob patterns (picomatch, `dot: true`). */
+  /** Paths (of `paths` by default) that match any of the globs (`src/check/glob.ts`: picomatch syntax with `dot: true`, run on RE2). */
   match(patterns: string | readonly string[], among?: readonly string[]): string[];
   /** True when the path is in the repository (readable or skipped). */
   exists(path: string): boolean;
@@ -81,7 +81,7 @@ export interface CheckDefinition<Options, MessageId extends string> {
   /** zod schema of the options, with defaults. A bare id in the checklist means `{}`. */
   readonly options: z.ZodType<Options>;
   readonly messages: Readonly<Record<MessageId, MessageSpec>>;
-  /** Glob patterns (picomatch, `dot: true`) of the files this check reads, given its options. */
+  /** Globs (`src/check/glob.ts`) of the files this check reads, given its options. */
   files(options: Options): readonly string[];
   /**
    * Glob patterns of paths the check looks up in the listing without reading them (`file-exists`).
