@@ -50,6 +50,7 @@ export function toSarif(report: AuditReport, options: SarifOptions): Log {
   const byKey = new Map<string, { result: Result; phases: string[] }>();
   const occurrences = new Map<string, number>();
   const notifications: Notification[] = [];
+  const checklistPath = report.checklist.source === "file" ? report.checklist.path : null;
   for (const phase of report.phases) {
     for (const check of phase.checks) {
       const index = ruleIndex.get(check.id) ?? 0;
@@ -72,7 +73,7 @@ export function toSarif(report: AuditReport, options: SarifOptions): Log {
         const occurrence = (occurrences.get(base) ?? 0) + 1;
         occurrences.set(base, occurrence);
         const phases = [phase.id];
-        const result = findingResult(check.id, index, finding, `${base}:${occurrence}`, phases);
+        const result = findingResult(check.id, index, finding, `${base}:${occurrence}`, phases, checklistPath);
         byKey.set(key, { result, phases });
         results.push(result);
       }
@@ -115,9 +116,18 @@ function rule(id: string, described: CheckDescription | undefined): ReportingDes
   };
 }
 
-function findingResult(checkId: string, ruleIndex: number, finding: Finding, fingerprint: string, phases: string[]): Result {
+function findingResult(
+  checkId: string,
+  ruleIndex: number,
+  finding: Finding,
+  fingerprint: string,
+  phases: string[],
+  checklistPath: string | null,
+): Result {
   const text = finding.help === undefined ? finding.message : `${finding.message}\nHelp: ${finding.help}`;
-  const location = locationOf(finding);
+  // GitHub code scanning rejects a whole upload when one result has no location, so a finding
+  // about the repository as a whole (a missing file) is placed on the checklist that asked for it.
+  const location = locationOf(finding.path === undefined && checklistPath !== null ? { ...finding, path: checklistPath, line: 1 } : finding);
   return {
     ruleId: checkId,
     ruleIndex,

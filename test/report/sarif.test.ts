@@ -69,9 +69,16 @@ describe("renderSarif", () => {
     );
   });
 
-  it("gives locations only to findings with a path, and a region only with a line", () => {
+  it("gives a finding its own location, a region only with a line, and a pathless one the checklist's first line", () => {
     const byMessageId = new Map(resultsOf(log).map((r) => [r.properties?.messageId as string, r]));
-    expect(byMessageId.get("generated-match")?.locations).toBeUndefined();
+    // GitHub code scanning rejects a whole upload when a result has no location.
+    expect(byMessageId.get("generated-match")?.locations?.[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: ".github/phase-gate.yml", uriBaseId: "%SRCROOT%" },
+      region: { startLine: 1 },
+    });
+    const fromDefault = JSON.parse(renderSarif({ ...fixtureReport, checklist: { source: "default", path: null } }, { toolVersion: "0.0.0" })) as Log;
+    const pathless = fromDefault.runs[0]?.results?.find((r) => r.properties?.messageId === "generated-match");
+    expect(pathless?.locations).toBeUndefined();
     expect(byMessageId.get("no-install-types")?.locations?.[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: ".pre-commit-config.yaml", uriBaseId: "%SRCROOT%" },
     });
