@@ -88,6 +88,8 @@ class LocalSnapshot implements RepoSnapshot {
   readonly label: string;
   readonly commit: string | null;
   private readonly init: LocalSnapshotInit;
+  /** One listing per snapshot: the checklist loader and the engine both ask for it. */
+  private listing: Promise<SnapshotListing> | undefined;
 
   constructor(init: LocalSnapshotInit) {
     this.init = init;
@@ -95,7 +97,12 @@ class LocalSnapshot implements RepoSnapshot {
     this.commit = init.git?.head ?? null;
   }
 
-  async list(): Promise<SnapshotListing> {
+  list(): Promise<SnapshotListing> {
+    this.listing ??= this.listOnce();
+    return this.listing;
+  }
+
+  private async listOnce(): Promise<SnapshotListing> {
     const { root, maxFileBytes, git } = this.init;
     const notes = [...this.init.notes];
     let raw: RawListing | null = null;

@@ -488,3 +488,20 @@ describe("comparePathBytes", () => {
     );
   });
 });
+
+describe("openLocalSnapshot: one listing per snapshot", () => {
+  it("lists the checkout once however often it is asked (the checklist loader and the engine both ask)", async () => {
+    const dir = makeGitRepo({ "a.txt": "a\n" });
+    try {
+      const snap = await openLocalSnapshot(dir);
+      const first = snap.list();
+      expect(snap.list()).toBe(first);
+      // A file added afterwards belongs to another snapshot, not to this one's listing.
+      writeFiles(dir, { "b.txt": "b\n" });
+      expect((await snap.list()).files.map((f) => f.path)).toEqual(["a.txt"]);
+      expect((await (await openLocalSnapshot(dir)).list()).files.map((f) => f.path)).toEqual(["a.txt", "b.txt"]);
+    } finally {
+      removeDir(dir);
+    }
+  });
+});
