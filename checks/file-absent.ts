@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCheck } from "../src/check/define.js";
-import { describeGlobs, globsOption } from "../src/check/globs.js";
+import { describeGlobs, globsOption, literalPaths } from "../src/check/globs.js";
 
 /** Repolinter's `file-not-exists`: no file matches any of the globs. */
 export const fileAbsent = defineCheck({
@@ -21,6 +21,7 @@ export const fileAbsent = defineCheck({
       severity: "error",
     },
   },
+  claimPhrases: (o) => literalPaths(o.path),
   files: () => [],
   lists: (o) => o.path,
   run(ctx) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCheck } from "../src/check/define.js";
-import { describeGlobs, globsOption } from "../src/check/globs.js";
+import { describeGlobs, globsOption, literalPaths } from "../src/check/globs.js";
 import { compilePattern, findMatches, patternOptions, patternProblem } from "../src/check/text-search.js";
 
 /**
@@ -50,6 +50,7 @@ export const fileContains = defineCheck({
       severity: "warning",
     },
   },
+  claimPhrases: (o) => literalPaths(o.path),
   files: (o) => o.path,
   run(ctx) {
     const { path, pattern, flags, min, max, message } = ctx.options;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineCheck } from "../src/check/define.js";
-import { describeGlobs, globsOption } from "../src/check/globs.js";
+import { describeGlobs, globsOption, literalPaths } from "../src/check/globs.js";
 
 /** Repolinter's `file-existence`: at least one file matches one of the globs. */
 export const fileExists = defineCheck({
@@ -23,6 +23,7 @@ export const fileExists = defineCheck({
     },
   },
   // The listing is enough: nothing needs to be read.
+  claimPhrases: (o) => literalPaths(o.path),
   files: () => [],
   lists: (o) => o.path,
   run(ctx) {

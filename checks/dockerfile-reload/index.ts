@@ -144,6 +144,7 @@ export const dockerfileReload = defineCheck({
     "Fails when a production Dockerfile's final stage (or a production compose service) starts a server with a development flag (uvicorn/gunicorn --reload, flask --debug, FLASK_DEBUG=1) or a development server (runserver, flask run, nodemon, next dev, vite, air, rails s in development). Follows stage inheritance, ENTRYPOINT/CMD, sh -c, launchers, npm scripts and entrypoint scripts; development-only files are skipped and listed.",
   options,
   messages,
+  claimPhrases: () => ["--reload", "reload", "development flags", "dev flags", "development server", "dev server", "runserver", "nodemon"],
   files: (o) => [...DOCKERFILE_GLOBS, ...COMPOSE_GLOBS, ...WORKFLOW_GLOBS, ...PACKAGE_JSON_GLOBS, ...o.scripts, ...o.productionPaths],
   run(ctx) {
     return new Audit(ctx).run();

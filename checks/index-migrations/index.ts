@@ -178,6 +178,7 @@ export const indexMigrations = defineCheck({
       severity: "notice",
     },
   },
+  claimPhrases: () => ["CONCURRENTLY", "concurrent index", "index migration", "create index"],
   files: (o: Options) => [...o.paths, ...CONTEXT_FILES],
   async run(ctx) {
     await loadPostgresParser();

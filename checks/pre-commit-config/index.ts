@@ -242,6 +242,7 @@ export const preCommitConfig = defineCheck({
     })
     .strict(),
   messages: MESSAGES,
+  claimPhrases: () => [".pre-commit-config.yaml", "pre-commit"],
   files: (options) => [options.path, YML_FILE, ...CI_GLOBS],
   run(ctx) {
     return audit(ctx);

@@ -255,6 +255,7 @@ export const secretsBaseline = defineCheck({
       severity: "notice",
     },
   },
+  claimPhrases: () => [".secrets.baseline", "secrets baseline", "detect-secrets", "secret detection", "secret scanning"],
   files: (o) => {
     const scan = o.scan === "off" ? [] : o.scan === "all" ? ALL_FILES : LIKELY_SECRET_FILES;
     return [...o.baselines, PRE_COMMIT_CONFIG, ...WORKFLOW_GLOBS, ...MAKEFILES, TOX_INI, ...NIX_HOOK_FILES, ...scan, ...(o.scan === "off" ? [] : o.scanInclude)];

@@ -1,7 +1,9 @@
 import { createCheckContext, globMatcher, type FileStore } from "../check/context.js";
 import { matchPaths } from "../check/match-paths.js";
 import type { AnyCheck, CheckResult } from "../check/types.js";
-import type { Checklist, CheckEntry } from "../config/types.js";
+import type { Checklist, CheckEntry, PhaseConfig } from "../config/types.js";
+import type { LinkTarget } from "../claims/link.js";
+import { verifyDocument, type DocumentInput } from "../claims/verify.js";
 import { comparePathBytes } from "../snapshot/path-order.js";
 import type { FileEntry, RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
 import { mapLimit } from "./map-limit.js";
@@ -35,15 +37,16 @@ export async function runAudit(
   checklist: Checklist,
   options: AuditOptions = {},
 ): Promise<AuditReport> {
-  const phases = options.phases
-    ? checklist.phases.filter((p) => options.phases?.includes(p.id))
-    : checklist.phases;
+  const shown = options.phases ? checklist.phases.filter((p) => options.phases?.includes(p.id)) : checklist.phases;
+  // The phases shown, and those they require (to tell whether they wait), in the checklist's order.
+  const phases = withRequired(checklist.phases, shown);
 
   const plans = new Map<CheckEntry, PlannedCheck>();
   for (const phase of phases) for (const entry of phase.checks) plans.set(entry, plan(entry));
 
   const patterns = [...plans.values()].flatMap((p) => p.patterns ?? []);
-  const listing = await snapshot.list([...patterns, ...[...plans.values()].flatMap((p) => p.lists)]);
+  const docs = [...new Set(phases.flatMap((p) => (p.doc !== undefined ? [p.doc] : [])))];
+  const listing = await snapshot.list([...patterns, ...[...plans.values()].flatMap((p) => p.lists), ...docs]);
   const wanted = globMatcher(patterns);
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const needed = matchPaths(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
@@ -64,6 +67,11 @@ export async function runAudit(
     }
   });
 
+  const docReads = new Map<string, DocumentInput["read"]>();
+  await mapLimit(docs, options.readConcurrency ?? 16, async (doc) => {
+    docReads.set(doc, await readDocument(snapshot, doc, byPath, skipped));
+  });
+
   const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePathBytes);
   const store: FileStore = { allPaths, existing: new Set(allPaths), texts, skipped };
 
@@ -75,18 +83,93 @@ export async function runAudit(
       const result = planned?.patterns ? await runOne(entry, planned.patterns, store) : errorResult(entry.check, planned?.planError ?? "no plan");
       checks.push({ id: entry.check.id, ...result });
     }
-    phaseReports.push({ id: phase.id, name: phase.name, gate: phase.gate, ...phaseStatus(checks), checks });
+    const claims = phase.doc !== undefined ? verifyDocument({
+      path: phase.doc,
+      read: docReads.get(phase.doc) ?? { ok: false, status: "missing", error: `${phase.doc} was not read` },
+      checks,
+      targets: linkTargets(phase),
+      explicit: phase.claims,
+    }) : null;
+    phaseReports.push({
+      id: phase.id,
+      name: phase.name,
+      gate: phase.gate,
+      ...phaseStatus(checks),
+      checks,
+      ...(claims !== null ? { document: claims.document, claims: claims.claims } : {}),
+    });
   }
+  const ordered = orderPhases(phases, phaseReports);
 
   return {
     repository: snapshot.label,
     commit: snapshot.commit,
     checklist: checklist.origin,
-    phases: phaseReports,
+    phases: ordered.filter((p) => shown.some((s) => s.id === p.id)),
+    currentPhase: ordered.find((p) => p.status !== "complete")?.id ?? null,
     skipped: skippedEntries.sort((a, b) => comparePathBytes(a.path, b.path)),
     notes: listing.notes,
     ...(snapshot.fileUrlBase ? { fileUrlBase: snapshot.fileUrlBase } : {}),
   };
+}
+
+/** `shown` and every phase they require, directly or not, in the order of `all`. */
+function withRequired(all: readonly PhaseConfig[], shown: readonly PhaseConfig[]): PhaseConfig[] {
+  const wanted = new Set(shown.map((p) => p.id));
+  const byId = new Map(all.map((p) => [p.id, p]));
+  const queue = [...wanted];
+  for (let id = queue.pop(); id !== undefined; id = queue.pop()) {
+    for (const required of byId.get(id)?.requires ?? []) {
+      if (!wanted.has(required) && byId.has(required)) {
+        wanted.add(required);
+        queue.push(required);
+      }
+    }
+  }
+  return all.filter((p) => wanted.has(p.id));
+}
+
+/** Adds `requires`, `waitingOn` and `ahead` to each phase: a phase waits on the phases it requires that are not complete. */
+function orderPhases(configs: readonly PhaseConfig[], reports: readonly PhaseReport[]): PhaseReport[] {
+  const status = new Map(reports.map((r) => [r.id, r.status]));
+  return reports.map((report, i) => {
+    const config = configs[i] as PhaseConfig;
+    if (config.requires.length === 0) return report;
+    const waitingOn = config.requires.filter((id) => status.get(id) !== "complete");
+    return {
+      ...report,
+      requires: config.requires,
+      ...(waitingOn.length > 0 ? { waitingOn } : {}),
+      ...(waitingOn.length > 0 && report.status === "complete" ? { ahead: config.ahead } : {}),
+    };
+  });
+}
+
+/** The checks of a phase a claim of its document can link to, with the phrases each declares. */
+function linkTargets(phase: PhaseConfig): LinkTarget[] {
+  return phase.checks.map((entry, index) => {
+    let phrases: readonly string[] = [];
+    try {
+      phrases = entry.check.claimPhrases?.(entry.options) ?? [];
+    } catch {
+      // A check whose phrases cannot be computed is linked by the checklist's `claims` only.
+    }
+    return { index, id: entry.check.id, phrases };
+  });
+}
+
+async function readDocument(
+  snapshot: RepoSnapshot,
+  doc: string,
+  listed: ReadonlyMap<string, FileEntry>,
+  skipped: ReadonlyMap<string, SkipReason>,
+): Promise<DocumentInput["read"]> {
+  const reason = skipped.get(doc);
+  if (reason !== undefined) return { ok: false, status: "unreadable", error: `${doc} was not read (${reason})` };
+  if (!listed.has(doc)) return { ok: false, status: "missing", error: `${doc} is not in the repository` };
+  const read = await snapshot.read(doc);
+  if (read.ok) return { ok: true, text: read.text, lossy: read.lossy };
+  return { ok: false, status: "unreadable", error: `${doc} was not read (${read.reason}${read.detail ? `: ${read.detail}` : ""})` };
 }
 
 function plan(entry: CheckEntry): PlannedCheck {

@@ -1,4 +1,5 @@
 import type { CheckResult } from "../check/types.js";
+import type { ClaimReport, DocumentReport } from "../claims/types.js";
 import type { SkippedEntry } from "../snapshot/types.js";
 
 /** The result of auditing one repository state against a checklist: the output contract of DESIGN.md. */
@@ -9,6 +10,8 @@ export interface AuditReport {
   /** Where the checklist came from: the repository's file, another file, or the built-in default. */
   readonly checklist: ChecklistOrigin;
   readonly phases: readonly PhaseReport[];
+  /** The first phase, in the checklist's order, that is not complete; null when every phase is. */
+  readonly currentPhase: string | null;
   /** Files that some check wanted but that were not read, and why. */
   readonly skipped: readonly SkippedEntry[];
   /** What the reader and engine want a person to know (truncated tree, default checklist, …). */
@@ -37,6 +40,19 @@ export interface PhaseReport {
   /** Checks whose status is not `not-applicable`. */
   readonly total: number;
   readonly checks: readonly CheckReport[];
+  /** Phases that must be complete before this one counts (present when there are any). */
+  readonly requires?: readonly string[];
+  /** Those of `requires` that are not complete (present when there are any). */
+  readonly waitingOn?: readonly string[];
+  /**
+   * Present when the phase is complete while a phase it requires is not ("ahead, waiting on
+   * …"): the conclusion its check run takes then (`neutral` unless the checklist says `success`).
+   */
+  readonly ahead?: "neutral" | "success";
+  /** The phase document (`doc:`), when the phase names one. */
+  readonly document?: DocumentReport;
+  /** The claims of the phase document, each with its verdict (present with `document`). */
+  readonly claims?: readonly ClaimReport[];
 }
 
 export interface CheckReport extends CheckResult {

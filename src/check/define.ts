@@ -20,6 +20,8 @@ export interface CheckSpec<Schema extends z.ZodType, MessageId extends string> {
   files: (options: z.output<Schema>) => readonly string[];
   /** Globs of paths looked up in the listing but not read (see `CheckDefinition.lists`). */
   lists?: (options: z.output<Schema>) => readonly string[];
+  /** Phrases of claims about this check (see `CheckDefinition.claimPhrases`). */
+  claimPhrases?: (options: z.output<Schema>) => readonly string[];
   run: (ctx: CheckContext<z.output<Schema>, MessageId>) => CheckResult | Promise<CheckResult>;
 }
 
@@ -40,6 +42,7 @@ export function defineCheck<Schema extends z.ZodType, MessageId extends string>(
     messages: spec.messages,
     files: spec.files,
     ...(spec.lists ? { lists: spec.lists } : {}),
+    ...(spec.claimPhrases ? { claimPhrases: spec.claimPhrases } : {}),
     run: spec.run,
   };
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { globProblem } from "./glob.js";
+import { globProblem, literalBase } from "./glob.js";
 
 function addGlobProblem(glob: string, ctx: z.RefinementCtx): void {
   const problem = globProblem(glob);
@@ -34,4 +34,21 @@ export const globsOption = z
 /** How a list of globs reads in a message. */
 export function describeGlobs(globs: readonly string[]): string {
   return globs.map((g) => `'${g}'`).join(" or ");
+}
+
+/**
+ * The file names a list of globs spells out, as phrases a phase document would use for them:
+ * a literal path and its last segment (`docs/SECURITY.md`, `SECURITY.md`), or the literal last
+ * segment of a glob (`**\/Dockerfile` gives `Dockerfile`). Negated globs name nothing.
+ */
+export function literalPaths(globs: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const glob of globs) {
+    const { negated, base, exact } = literalBase(glob);
+    if (negated) continue;
+    if (exact && base !== "") names.add(base);
+    const last = glob.split("/").at(-1) ?? "";
+    if (last !== "" && literalBase(last).exact && !literalBase(last).negated) names.add(last);
+  }
+  return [...names];
 }

@@ -88,6 +88,12 @@ export interface CheckDefinition<Options, MessageId extends string> {
    * A snapshot that cannot list everything cheaply (a truncated GitHub tree) lists at least these.
    */
   lists?(options: Options): readonly string[];
+  /**
+   * Phrases a phase document uses when it claims this item is done (`--reload`, `detect-secrets`,
+   * `SECURITY.md`), matched case-insensitively as whole words in a claim's text
+   * (`src/claims/link.ts`). Given the options, so a declarative check can offer the path it checks.
+   */
+  claimPhrases?(options: Options): readonly string[];
   run(ctx: CheckContext<Options, MessageId>): CheckResult | Promise<CheckResult>;
 }
 

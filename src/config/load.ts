@@ -24,13 +24,18 @@ const EMPTY_HINT = "list the phases under 'phases:', each with an id, a name and
 /** Beyond this many errors, the rest are summed up in one. */
 export const MAX_ERRORS = 100;
 
+export interface LoadOptions {
+  /** Ids of phases defined by the files this one extends (`_extends`): `requires` may name them. */
+  readonly inheritedPhases?: readonly string[];
+}
+
 /**
  * Parses and validates a checklist. `file` is how errors name it (e.g. `.github/phase-gate.yml`).
  * Never throws: every problem, including an unexpected one, is a `ConfigError`.
  */
-export function loadChecklist(text: string, file: string, registry: Registry): ChecklistLoad {
+export function loadChecklist(text: string, file: string, registry: Registry, options: LoadOptions = {}): ChecklistLoad {
   try {
-    return load(text, file, registry);
+    return load(text, file, registry, options.inheritedPhases ?? []);
   } catch (error) {
     const why = error instanceof Error ? error.message || error.name : String(error);
     return fail([{ file, line: 1, column: 1, at: "", message: `the checklist could not be read: ${why}` }]);
@@ -53,7 +58,7 @@ function fail(errors: ConfigError[]): ChecklistLoad {
   return { ok: false, errors: [...sorted.slice(0, MAX_ERRORS), more] };
 }
 
-function load(text: string, file: string, registry: Registry): ChecklistLoad {
+function load(text: string, file: string, registry: Registry, inherited: readonly string[]): ChecklistLoad {
   const bytes = Buffer.byteLength(text, "utf8");
   if (bytes > MAX_CHECKLIST_BYTES) {
     return fail([
@@ -149,7 +154,7 @@ function load(text: string, file: string, registry: Registry): ChecklistLoad {
   }
 
   // 5. The schema, composed from the registry.
-  const schema = checklistSchema(registry);
+  const schema = checklistSchema(registry, inherited);
   const result = schema.safeParse(data, { reportInput: true });
   if (result.success) {
     return { ok: true, checklist: { origin: { source: "file", path: file }, phases: result.data.phases } };

@@ -19,6 +19,8 @@ export interface ParsedChecklist {
   readonly phases: readonly PhaseConfig[];
 }
 
+export const AHEAD_CONCLUSIONS = ["neutral", "success"] as const;
+
 export const GATES = ["required", "advisory"] as const satisfies readonly Gate[];
 
 /** Phase ids name check runs and `/phase-report <id>`: lowercase words joined by `-`, `_` or `.`. */
@@ -39,17 +41,21 @@ function problem(ctx: Ctx, message: string, extra: { path?: PathSegment[]; key?:
 
 const cache = new WeakMap<Registry, z.ZodType<ParsedChecklist>>();
 
-/** The checklist schema for the checks of `registry` (built once per registry). */
-export function checklistSchema(registry: Registry): z.ZodType<ParsedChecklist> {
+/**
+ * The checklist schema for the checks of `registry` (built once per registry). `inherited` are the
+ * ids of phases an extended file (`_extends`) already defines, which `requires` may name.
+ */
+export function checklistSchema(registry: Registry, inherited: readonly string[] = []): z.ZodType<ParsedChecklist> {
+  if (inherited.length > 0) return buildSchema(registry, inherited);
   let schema = cache.get(registry);
   if (!schema) {
-    schema = buildSchema(registry);
+    schema = buildSchema(registry, []);
     cache.set(registry, schema);
   }
   return schema;
 }
 
-function buildSchema(registry: Registry): z.ZodType<ParsedChecklist> {
+function buildSchema(registry: Registry, inherited: readonly string[]): z.ZodType<ParsedChecklist> {
   const entry = z
     .unknown()
     .transform((value, ctx): CheckEntry => checkEntry(value, ctx, registry) ?? z.NEVER)
@@ -76,6 +82,25 @@ function buildSchema(registry: Registry): z.ZodType<ParsedChecklist> {
         .optional()
         .describe("a phase document in the repository whose claims are verified"),
       checks: z.array(entry).min(1).describe("the checks of the phase: check ids, or '<check id>: { <options> }'"),
+      requires: z
+        .array(z.string().min(1))
+        .optional()
+        .describe("ids of the phases that must be complete before this one counts, e.g. [phase-1]"),
+      ahead: z
+        .enum(AHEAD_CONCLUSIONS)
+        .default("neutral")
+        .describe("the check run's conclusion when this phase is complete but a phase it requires is not"),
+      claims: z
+        .array(
+          z
+            .object({
+              match: z.string().trim().min(1).describe("words of the claim, e.g. 'Fix SQL injection' (case does not matter)"),
+              check: z.string().min(1).describe("the id of one of this phase's checks, e.g. 'file-not-contains' ('file-exists#2' for the second of two)"),
+            })
+            .strict(),
+        )
+        .optional()
+        .describe("links from claims of the phase's doc to its checks: [{ match: <words>, check: <check id> }]"),
     })
     .strict();
 
@@ -89,9 +114,142 @@ function buildSchema(registry: Registry): z.ZodType<ParsedChecklist> {
   return z
     .object({
       _extends: z.string().min(1).optional().describe("Probot config inheritance, e.g. '.github'"),
+      ordered: z.boolean().default(false).describe("true: each phase requires the one before it, unless it says 'requires' itself"),
       phases,
     })
-    .strict();
+    .strict()
+    .superRefine((value, ctx) => crossPhase(value, inherited, ctx))
+    .transform((value): ParsedChecklist => resolvePhases(value));
+}
+
+interface RawPhase {
+  readonly id: string;
+  readonly name: string;
+  readonly gate: Gate;
+  readonly doc?: string | undefined;
+  readonly checks: readonly CheckEntry[];
+  readonly requires?: readonly string[] | undefined;
+  readonly ahead: (typeof AHEAD_CONCLUSIONS)[number];
+  readonly claims?: readonly { readonly match: string; readonly check: string }[] | undefined;
+}
+
+interface RawChecklist {
+  readonly _extends?: string | undefined;
+  readonly ordered: boolean;
+  readonly phases: readonly RawPhase[];
+}
+
+/** The phases a phase requires: its own list, else (when `ordered`) the phase before it. */
+function requiresOf(value: RawChecklist, index: number): readonly string[] {
+  const phase = value.phases[index] as RawPhase;
+  if (phase.requires !== undefined) return phase.requires;
+  const previous = value.phases[index - 1];
+  return value.ordered && previous !== undefined ? [previous.id] : [];
+}
+
+/** Checks that need every phase: `requires` names existing phases without a cycle; `claims` name the phase's checks. */
+function crossPhase(value: RawChecklist, inherited: readonly string[], ctx: Ctx): void {
+  const ids = value.phases.map((p) => p.id);
+  const known = [...ids, ...inherited];
+  value.phases.forEach((phase, i) => {
+    phase.requires?.forEach((required, j) => {
+      const path = ["phases", i, "requires", j];
+      if (required === phase.id) problem(ctx, `phase '${clip(phase.id)}' requires itself`, { path, hint: "a phase can only require other phases" });
+      else if (!known.includes(required)) {
+        const hint = suggestionHint(required, known, "phases");
+        problem(ctx, `phase '${clip(phase.id)}' requires '${clip(required)}', which is not a phase of this checklist`, { path, ...(hint ? { hint } : {}) });
+      }
+    });
+    if (phase.claims !== undefined && phase.doc === undefined) {
+      problem(ctx, `phase '${clip(phase.id)}' links claims but names no 'doc' to read them from`, {
+        path: ["phases", i, "claims"],
+        key: "claims",
+        hint: "add 'doc: <path of the phase report>' to the phase",
+      });
+    }
+    phase.claims?.forEach((link, j) => {
+      const resolved = resolveCheckRef(phase, link.check);
+      if (typeof resolved !== "number") problem(ctx, resolved.message, { path: ["phases", i, "claims", j, "check"], hint: resolved.hint });
+    });
+  });
+  const cycle = findCycle(value);
+  if (cycle !== null) {
+    const [first] = cycle;
+    const index = ids.indexOf(first as string);
+    const phase = value.phases[index] as RawPhase;
+    problem(ctx, `phases require each other in a cycle: ${cycle.map((id) => `'${clip(id)}'`).join(" → ")}`, {
+      path: phase.requires !== undefined ? ["phases", index, "requires"] : ["phases", index, "id"],
+      hint: "a phase can only require phases that do not require it back",
+    });
+  }
+}
+
+/** A cycle of `requires` (defaults included) as the ids along it, first repeated at the end; null when there is none. */
+function findCycle(value: RawChecklist): string[] | null {
+  const index = new Map(value.phases.map((p, i) => [p.id, i]));
+  const state = new Map<string, "open" | "done">();
+  const stack: string[] = [];
+  const visit = (id: string): string[] | null => {
+    if (state.get(id) === "done") return null;
+    if (state.get(id) === "open") return [...stack.slice(stack.indexOf(id)), id];
+    state.set(id, "open");
+    stack.push(id);
+    const i = index.get(id);
+    for (const next of i === undefined ? [] : requiresOf(value, i)) {
+      if (!index.has(next) || next === id) continue;
+      const found = visit(next);
+      if (found !== null) return found;
+    }
+    stack.pop();
+    state.set(id, "done");
+    return null;
+  };
+  for (const phase of value.phases) {
+    const found = visit(phase.id);
+    if (found !== null) return found;
+  }
+  return null;
+}
+
+/** `file-exists` or `file-exists#2` -> the index of that check in the phase, or what is wrong. */
+function resolveCheckRef(phase: RawPhase, ref: string): number | { message: string; hint: string } {
+  const m = /^(.*?)(?:#(\d+))?$/.exec(ref.trim());
+  const id = m?.[1] ?? ref;
+  const nth = m?.[2] !== undefined ? Number(m[2]) : undefined;
+  const at = phase.checks.flatMap((entry, index) => (entry.check.id === id ? [index] : []));
+  if (at.length === 0) {
+    const hint = suggestionHint(id, [...new Set(phase.checks.map((e) => e.check.id))], "checks of this phase");
+    return { message: `phase '${clip(phase.id)}' has no check '${clip(id)}'`, hint: hint ?? "name one of the checks listed under the phase's 'checks'" };
+  }
+  if (nth === undefined) {
+    if (at.length === 1) return at[0] as number;
+    return {
+      message: `phase '${clip(phase.id)}' has ${at.length} '${id}' checks (${at.map((i) => `checks[${i}]`).join(", ")})`,
+      hint: `write '${id}#1' … '${id}#${at.length}' to say which, in the order they are listed`,
+    };
+  }
+  const index = at[nth - 1];
+  if (index === undefined) {
+    return {
+      message: `phase '${clip(phase.id)}' has ${at.length} '${id}' ${at.length === 1 ? "check" : "checks"}, not ${nth}`,
+      hint: `count the '${id}' checks from 1, in the order they are listed`,
+    };
+  }
+  return index;
+}
+
+function resolvePhases(value: RawChecklist): ParsedChecklist {
+  const phases = value.phases.map((phase, i): PhaseConfig => ({
+    id: phase.id,
+    name: phase.name,
+    gate: phase.gate,
+    ...(phase.doc !== undefined ? { doc: phase.doc } : {}),
+    checks: phase.checks,
+    requires: requiresOf(value, i),
+    ahead: phase.ahead,
+    claims: (phase.claims ?? []).map((link) => ({ match: link.match, index: resolveCheckRef(phase, link.check) as number })),
+  }));
+  return { ...(value._extends !== undefined ? { _extends: value._extends } : {}), phases };
 }
 
 function phaseId(id: string, ctx: Ctx): void {

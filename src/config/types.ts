@@ -14,6 +14,18 @@ export interface PhaseConfig {
   /** A phase document in the repository whose claims are verified (see the claims issue). */
   readonly doc?: string;
   readonly checks: readonly CheckEntry[];
+  /** Phases that must be complete before this one counts (resolved: `ordered` gives the previous phase). */
+  readonly requires: readonly string[];
+  /** The check run's conclusion when this phase is complete while a phase it requires is not. */
+  readonly ahead: "neutral" | "success";
+  /** The checklist's explicit links from claims of `doc` to checks of this phase (by position in `checks`). */
+  readonly claims: readonly ClaimLinkConfig[];
+}
+
+/** `claims: [{ match: "Fix SQL injection", check: file-not-contains }]`, the check resolved to its position. */
+export interface ClaimLinkConfig {
+  readonly match: string;
+  readonly index: number;
 }
 
 /** A validated checklist, ready for the engine. */

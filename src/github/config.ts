@@ -74,19 +74,23 @@ export async function readChecklist(
   const errors: ConfigError[] = [];
   /** Phases of each file, nearest first. */
   const layers: (readonly PhaseConfig[])[] = [];
-  for (const { file, index } of found) {
+  /** Phase ids of the files read so far: the furthest file is read first, so a nearer one may require its phases. */
+  const inherited: string[] = [];
+  for (const { file, index } of [...found].reverse()) {
     // The plugin removes `_extends` from the config it returns; a later file exists only when it was followed.
     const extendsOnly = Object.keys(file.config ?? {}).length === 0 && index < files.length - 1;
     if (extendsOnly) continue;
     const name = displayName(file, target);
     const text = texts.get(fileKey(file.owner, file.repo, file.path));
     if (text === undefined) {
-      errors.push({ file: name, line: 1, column: 1, at: "", message: "the checklist could not be read as text" });
+      errors.unshift({ file: name, line: 1, column: 1, at: "", message: "the checklist could not be read as text" });
       continue;
     }
-    const load = loadChecklist(text, name, registry);
-    if (load.ok) layers.push(load.checklist.phases);
-    else errors.push(...load.errors);
+    const load = loadChecklist(text, name, registry, { inheritedPhases: inherited });
+    if (load.ok) {
+      layers.unshift(load.checklist.phases);
+      inherited.push(...load.checklist.phases.map((p) => p.id));
+    } else errors.unshift(...load.errors);
   }
   if (errors.length > 0) return { ok: false, errors };
 

@@ -1,5 +1,6 @@
 import type { AuditReport, CheckReport, PhaseReport } from "../audit/types.js";
 import type { Facts, Finding } from "../check/types.js";
+import type { ClaimReport, DocumentReport } from "../claims/types.js";
 import type { SkippedEntry } from "../snapshot/types.js";
 
 /**
@@ -15,6 +16,7 @@ export interface JsonReport {
   readonly repository: string;
   readonly commit: string | null;
   readonly checklist: { readonly source: "file" | "default"; readonly path: string | null };
+  readonly currentPhase: string | null;
   readonly phases: readonly JsonPhase[];
   readonly skipped: readonly JsonSkipped[];
   readonly notes: readonly string[];
@@ -27,7 +29,12 @@ export interface JsonPhase {
   readonly status: PhaseReport["status"];
   readonly passed: number;
   readonly total: number;
+  readonly requires?: readonly string[];
+  readonly waitingOn?: readonly string[];
+  readonly ahead?: PhaseReport["ahead"];
   readonly checks: readonly JsonCheck[];
+  readonly document?: DocumentReport;
+  readonly claims?: readonly ClaimReport[];
 }
 
 export interface JsonCheck {
@@ -46,6 +53,7 @@ export function toJson(report: AuditReport): JsonReport {
     repository: report.repository,
     commit: report.commit,
     checklist: { source: report.checklist.source, path: report.checklist.path },
+    currentPhase: report.currentPhase,
     phases: report.phases.map(
       (phase): JsonPhase => ({
         id: phase.id,
@@ -54,6 +62,9 @@ export function toJson(report: AuditReport): JsonReport {
         status: phase.status,
         passed: phase.passed,
         total: phase.total,
+        ...(phase.requires === undefined ? {} : { requires: [...phase.requires] }),
+        ...(phase.waitingOn === undefined ? {} : { waitingOn: [...phase.waitingOn] }),
+        ...(phase.ahead === undefined ? {} : { ahead: phase.ahead }),
         checks: phase.checks.map(
           (check): JsonCheck => ({
             id: check.id,
@@ -63,6 +74,8 @@ export function toJson(report: AuditReport): JsonReport {
             ...(check.facts === undefined ? {} : { facts: check.facts }),
           }),
         ),
+        ...(phase.document === undefined ? {} : { document: documentJson(phase.document) }),
+        ...(phase.claims === undefined ? {} : { claims: phase.claims.map(claimJson) }),
       }),
     ),
     skipped: report.skipped.map(
@@ -86,5 +99,33 @@ function findingJson(finding: Finding): Finding {
     ...(finding.endLine === undefined ? {} : { endLine: finding.endLine }),
     message: finding.message,
     ...(finding.help === undefined ? {} : { help: finding.help }),
+  };
+}
+
+function documentJson(doc: DocumentReport): DocumentReport {
+  return {
+    path: doc.path,
+    status: doc.status,
+    ...(doc.error === undefined ? {} : { error: doc.error }),
+    summary: doc.summary,
+    counts: { ...doc.counts },
+    stated: doc.stated.map((f) => ({ ...f })),
+    notes: [...doc.notes],
+  };
+}
+
+function claimJson(claim: ClaimReport): ClaimReport {
+  return {
+    line: claim.line,
+    text: claim.text,
+    state: claim.state,
+    kind: claim.kind,
+    ...(claim.section === undefined ? {} : { section: claim.section }),
+    ...(claim.repaired === undefined ? {} : { repaired: claim.repaired }),
+    verdict: claim.verdict,
+    reason: claim.reason,
+    ...(claim.check === undefined ? {} : { check: { ...claim.check } }),
+    ...(claim.ambiguous === undefined ? {} : { ambiguous: claim.ambiguous.map((c) => ({ ...c })) }),
+    ...(claim.evidence === undefined ? {} : { evidence: claim.evidence.map(findingJson) }),
   };
 }

@@ -64,6 +64,9 @@ function checklist(...phases: { id: string; checks: AnyCheck[]; gate?: "required
       name: p.id.toUpperCase(),
       gate: p.gate ?? "required",
       checks: p.checks.map((check) => ({ check, options: {} })),
+      requires: [],
+      ahead: "neutral" as const,
+      claims: [],
     })),
   };
 }

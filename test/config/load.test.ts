@@ -363,7 +363,7 @@ describe("phases", () => {
       [3, 5, "phases[0]", "unknown key 'nmae'", "did you mean 'name'?"],
       [4, 5, "phases[0]", "unknown key 'gates'", "did you mean 'gate'?"],
       [5, 11, "phases[0].gate", "expected one of 'required' or 'advisory', got 'advisroy'", "did you mean 'advisory'?"],
-      [7, 5, "phases[0]", "unknown key 'ordered'", "valid keys: 'id', 'name', 'gate', 'doc', 'checks'"],
+      [7, 5, "phases[0]", "unknown key 'ordered'", "valid keys: 'id', 'name', 'gate', 'doc', 'checks', 'requires', 'ahead', 'claims'"],
     ]);
   });
 
@@ -459,7 +459,7 @@ describe("more phase rules", () => {
       ),
     );
     expect(all.map((e) => [e.line, e.column, e.at, e.message, e.hint])).toEqual([
-      [1, 1, "", "unknown key 'base'", "valid keys: '_extends', 'phases'"],
+      [1, 1, "", "unknown key 'base'", "valid keys: '_extends', 'ordered', 'phases'"],
       [3, 5, "phases[0]", "unknown key '<<'", "YAML merge keys ('<<') are not supported here: write the keys out"],
     ]);
   });

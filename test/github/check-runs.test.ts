@@ -54,7 +54,7 @@ function finding(i: number, over: Partial<Finding> = {}): Finding {
 }
 
 function report(phases: PhaseReport[]): AuditReport {
-  return { repository: "acme/shop", commit: SHA, checklist: { source: "file", path: ".github/phase-gate.yml" }, skipped: [], notes: [], phases };
+  return { repository: "acme/shop", commit: SHA, checklist: { source: "file", path: ".github/phase-gate.yml" }, skipped: [], notes: [], phases, currentPhase: phases.find((p) => p.status !== "complete")?.id ?? null };
 }
 
 function phase(id: string, name: string, checks: CheckReport[], over: Partial<PhaseReport> = {}): PhaseReport {

@@ -192,7 +192,7 @@ phases:
 });
 
 describe("mergePhases", () => {
-  const phase = (id: string, name: string): PhaseConfig => ({ id, name, gate: "required", checks: [] });
+  const phase = (id: string, name: string): PhaseConfig => ({ id, name, gate: "required", checks: [], requires: [], ahead: "neutral", claims: [] });
   it("puts inherited phases first and replaces by id in place", () => {
     const merged = mergePhases([
       [phase("b", "B-near"), phase("c", "C")],

@@ -23,6 +23,7 @@ function reportWith(phase: Partial<PhaseReport> & { checks: readonly CheckReport
     repository: "acme/app",
     commit: COMMIT,
     checklist: { source: "file", path: ".github/phase-gate.yml" },
+    currentPhase: phase.status === "complete" ? null : (phase.id ?? "phase-1"),
     skipped: [],
     notes: [],
     phases: [{ id: "p", name: "P", gate: "required", status: "failing", passed: 0, total: 1, ...phase }],

@@ -15,6 +15,7 @@ export const fixtureReport: AuditReport = {
   commit: COMMIT,
   checklist: { source: "file", path: ".github/phase-gate.yml" },
   fileUrlBase: `https://github.com/acme/storefront/blob/${COMMIT}/`,
+  currentPhase: "phase-1",
   phases: [
     {
       id: "phase-1",

@@ -58,6 +58,7 @@ describe("renderText", () => {
       commit: null,
       checklist: { source: "file", path: "custom.yml" },
       phases: [],
+      currentPhase: null,
       skipped: [],
       notes: [],
     };

@@ -20,7 +20,7 @@ export async function runCheck<O, M extends string>(
   const options = check.options.parse(rawOptions);
   const report = await runAudit(new MemorySnapshot(files, snapshotOptions), {
     origin: { source: "file", path: ".github/phase-gate.yml" },
-    phases: [{ id: "p", name: "P", gate: "required", checks: [{ check: check as never, options }] }],
+    phases: [{ id: "p", name: "P", gate: "required", checks: [{ check: check as never, options }], requires: [], ahead: "neutral", claims: [] }],
   });
   const result = report.phases[0]?.checks[0];
   if (!result) throw new Error("the engine returned no result");
