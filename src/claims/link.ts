@@ -26,6 +26,8 @@ export interface Candidate {
   readonly id: string;
   /** The phrase (or the checklist's `match`) that named the check. */
   readonly phrase: string;
+  /** True when the phrase was found in the claim's detail, not its text. */
+  readonly inDetail?: true;
 }
 
 export type Link =
@@ -52,12 +54,10 @@ export function linkClaims(claims: readonly Claim[], targets: readonly LinkTarge
     });
     const fromConfig = decide(configured, "config");
     if (fromConfig !== null) return fromConfig;
-    for (const words of [claim.text, claim.detail]) {
-      if (words === undefined) continue;
-      const found = decide(phraseCandidates(normalise(words), targets), "phrase");
-      if (found !== null) return found;
-    }
-    return { kind: "none" };
+    const own = decide(phraseCandidates(text, targets, false), "phrase");
+    if (own !== null) return own;
+    const nested = claim.detail === undefined ? null : decide(phraseCandidates(normalise(claim.detail), targets, true), "phrase");
+    return nested ?? { kind: "none" };
   });
   const notes = explicit.flatMap((link, i) =>
     used.has(i) ? [] : [`the checklist links claims matching '${link.match}' to ${byIndex.get(link.index)?.id ?? "a check"}, but no claim of the document contains those words`],
@@ -79,8 +79,12 @@ function decide(candidates: readonly Candidate[], by: "config" | "phrase"): Link
   return list.length === 1 ? { kind: "linked", by, target: first } : { kind: "ambiguous", by, candidates: list };
 }
 
-function phraseCandidates(text: string, targets: readonly LinkTarget[]): Candidate[] {
-  return targets.flatMap((t) => t.phrases.filter((p) => containsPhrase(text, normalise(p))).map((phrase) => ({ index: t.index, id: t.id, phrase })));
+function phraseCandidates(text: string, targets: readonly LinkTarget[], inDetail: boolean): Candidate[] {
+  return targets.flatMap((t) =>
+    t.phrases
+      .filter((p) => containsPhrase(text, normalise(p)))
+      .map((phrase) => ({ index: t.index, id: t.id, phrase, ...(inDetail ? { inDetail: true as const } : {}) })),
+  );
 }
 
 const WORD = /[\p{L}\p{N}_]/u;
