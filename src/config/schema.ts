@@ -156,13 +156,13 @@ function crossPhase(value: RawChecklist, inherited: readonly string[], ctx: Ctx)
       const path = ["phases", i, "requires", j];
       if (required === phase.id) problem(ctx, `phase '${clip(phase.id)}' requires itself`, { path, hint: "a phase can only require other phases" });
       else if (!known.includes(required)) {
-        const hint = suggestionHint(required, known, "phases");
+        const hint = suggestionHint(required, known.filter((id) => id !== phase.id), "phases");
         problem(ctx, `phase '${clip(phase.id)}' requires '${clip(required)}', which is not a phase of this checklist`, { path, ...(hint ? { hint } : {}) });
       }
     });
     if (phase.claims !== undefined && phase.doc === undefined) {
       problem(ctx, `phase '${clip(phase.id)}' links claims but names no 'doc' to read them from`, {
-        path: ["phases", i, "claims"],
+        path: ["phases", i],
         key: "claims",
         hint: "add 'doc: <path of the phase report>' to the phase",
       });
