@@ -20,7 +20,7 @@ import type { ClientRequest } from "node:http";
 import AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
-import nock from "nock";
+import type nock from "nock";
 
 const Ajv = AjvModule.default;
 const addFormats = addFormatsModule.default;
@@ -73,8 +73,9 @@ function isObject(value: unknown): value is { [key: string]: Json } {
 /** Parses the description once and keeps only what validation needs. */
 function loadOperations(): readonly Operation[] {
   if (operations !== undefined) return operations;
-  const spec: unknown = JSON.parse(fs.readFileSync(require.resolve(SPEC_FILE), "utf8"));
-  if (!isObject(spec) || !isObject(spec.paths)) throw new Error(`${SPEC_FILE}: no "paths"`);
+  const spec = readSpec();
+  if (!isObject(spec.paths)) throw new Error(`${SPEC_FILE}: no "paths"`);
+  keepSchemas(spec);
   const found: Operation[] = [];
   for (const [template, item] of Object.entries(spec.paths)) {
     if (!isObject(item)) continue;
@@ -111,6 +112,92 @@ function loadOperations(): readonly Operation[] {
   }
   operations = found;
   return found;
+}
+
+function readSpec(): { [key: string]: Json } {
+  const spec: unknown = JSON.parse(fs.readFileSync(require.resolve(SPEC_FILE), "utf8"));
+  if (!isObject(spec)) throw new Error(`${SPEC_FILE}: not an object`);
+  return spec;
+}
+
+/*
+ * Response and webhook schemas. The description is too large to keep whole, so only the schemas
+ * asked for with `useSchemas` are kept: taken from the parse that finds the operations when they
+ * were asked for before it, else from one more parse when first needed.
+ */
+const wantedResponses = new Set<string>();
+const wantedWebhooks = new Set<string>();
+/** operationId -> status -> the JSON schema of that response (null: the response has no JSON body). */
+const responseSchemas = new Map<string, Map<string, Schema | null>>();
+const webhookSchemas = new Map<string, Schema | null>();
+
+/**
+ * Asks for the response schemas of these operations (by operationId, e.g. `checks/create`) and the
+ * payload schemas of these webhooks (`push`, `pull-request-opened`, `issue-comment-created`, ...), so
+ * that `validateResponse` and `validateWebhookPayload` can use them. Call it before the first
+ * validation to read the description only once.
+ */
+export function useSchemas(wanted: { readonly responses?: Iterable<string>; readonly webhooks?: Iterable<string> }): void {
+  for (const id of wanted.responses ?? []) wantedResponses.add(id);
+  for (const name of wanted.webhooks ?? []) wantedWebhooks.add(name);
+}
+
+function keepSchemas(spec: { [key: string]: Json }): void {
+  const paths = isObject(spec.paths) ? spec.paths : {};
+  for (const item of Object.values(paths)) {
+    if (!isObject(item)) continue;
+    for (const op of Object.values(item)) {
+      if (!isObject(op) || typeof op.operationId !== "string" || !wantedResponses.has(op.operationId)) continue;
+      const byStatus = new Map<string, Schema | null>();
+      for (const [status, response] of Object.entries(isObject(op.responses) ? op.responses : {})) {
+        const json = isObject(response) && isObject(response.content) ? response.content["application/json"] : undefined;
+        byStatus.set(status, isObject(json) && isObject(json.schema) ? json.schema : null);
+      }
+      responseSchemas.set(op.operationId, byStatus);
+    }
+  }
+  for (const id of wantedResponses) if (!responseSchemas.has(id)) responseSchemas.set(id, new Map());
+  const hooks = isObject(spec["x-webhooks"]) ? spec["x-webhooks"] : {};
+  for (const name of wantedWebhooks) {
+    const post = isObject(hooks[name]) ? hooks[name].post : undefined;
+    const body = isObject(post) && isObject(post.requestBody) && isObject(post.requestBody.content) ? post.requestBody.content["application/json"] : undefined;
+    webhookSchemas.set(name, isObject(body) && isObject(body.schema) ? body.schema : null);
+  }
+}
+
+function ensureSchemas(): void {
+  const missing = [...wantedResponses].some((id) => !responseSchemas.has(id)) || [...wantedWebhooks].some((name) => !webhookSchemas.has(name));
+  if (missing) keepSchemas(readSpec());
+}
+
+/**
+ * What is wrong with a response body for GitHub's description of the operation's response with
+ * that status (an empty list when it matches, or when the description has no JSON schema for it).
+ * `operationId` is the id `validateRequest` returned, e.g. `checks/create`.
+ */
+export function validateResponse(operationId: string, status: number, body: unknown): string[] {
+  wantedResponses.add(operationId);
+  ensureSchemas();
+  const byStatus = responseSchemas.get(operationId);
+  if (byStatus === undefined || byStatus.size === 0) return [`no operation ${operationId} in GitHub's description`];
+  if (!byStatus.has(String(status))) return [`GitHub's description of ${operationId} has no response ${status}`];
+  const schema = byStatus.get(String(status));
+  if (schema === null || schema === undefined) return [];
+  const fn = validator(`${operationId} response ${status}`, schema, false);
+  return fn(body) ? [] : describeErrors("response", fn.errors, body);
+}
+
+/**
+ * What is wrong with a webhook payload for GitHub's description of the event (`push`,
+ * `pull-request-opened`, `issue-comment-created`: the event and action, kebab-case). Empty when it matches.
+ */
+export function validateWebhookPayload(name: string, payload: unknown): string[] {
+  wantedWebhooks.add(name);
+  ensureSchemas();
+  const schema = webhookSchemas.get(name);
+  if (schema === null || schema === undefined) return [`no webhook ${name} in GitHub's description`];
+  const fn = validator(`webhook ${name}`, schema, false);
+  return fn(payload) ? [] : describeErrors("payload", fn.errors, payload);
 }
 
 /** The operation for a method and a URL path (`/repos/o/r/check-runs/5`), or undefined. */
@@ -180,6 +267,11 @@ function segmentPattern(templateSegment: string): RegExp {
 function pathOf(url: string): string {
   const path = new URL(url, "https://api.github.com").pathname;
   return path.startsWith("/api/v3/") ? path.slice("/api/v3".length) : path;
+}
+
+/** The values of an operation's path parameters in a URL path (decoded), by name. */
+export function pathParams(op: Operation, urlPath: string): ReadonlyMap<string, string> {
+  return pathParameters(op, urlPath);
 }
 
 function pathParameters(op: Operation, urlPath: string): Map<string, string> {
@@ -415,9 +507,14 @@ export function validateScope<S extends nock.Scope>(scope: S): S {
   return scope;
 }
 
-/** A nock scope for GitHub's API whose every request is validated. */
+/**
+ * A nock scope for GitHub's API whose every request is validated. nock is loaded here, on first
+ * use, not when this module is imported: importing nock patches `globalThis.fetch`, which a
+ * process that only validates (the simulated GitHub) must not have.
+ */
 export function githubApi(basePath = "https://api.github.com", options?: nock.Options): nock.Scope {
-  return validateScope(nock(basePath, options));
+  const load = require("nock") as typeof nock;
+  return validateScope(load(basePath, options));
 }
 
 /** Requests seen by validated scopes since the last `resetRequests()`, in order. */
