@@ -3,13 +3,16 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { registry as builtInRegistry } from "../checks/index.js";
 import { runAudit } from "./audit/engine.js";
+import { previewClaims, renderPreviewText } from "./claims/preview.js";
 import { describeOptions } from "./check/describe-options.js";
 import { formatConfigError } from "./config/format-error.js";
 import { checklistOf } from "./config/from-snapshot.js";
 import { loadChecklist } from "./config/load.js";
 import type { ChecklistLoad, Registry } from "./config/types.js";
 import { FORMATS, isReportFormat, renderReport } from "./report/index.js";
+import { decodeFile } from "./snapshot/decode.js";
 import { LocalSnapshotError, openLocalSnapshot } from "./snapshot/local.js";
+import { DEFAULT_MAX_FILE_BYTES } from "./snapshot/types.js";
 import { packageVersion } from "./version.js";
 
 export interface CliIo {
@@ -26,11 +29,14 @@ export const EXIT = { ok: 0, requiredPhaseFailing: 1, usage: 2 } as const;
 
 const USAGE = `Usage:
   phase-gate audit [dir] [--config <file>] [--format text|markdown|json|sarif] [--phase <id>]...
+  phase-gate claims <doc> [--dir <repo>] [--config <file>] [--phase <id>] [--format text|json]
   phase-gate checks [--format text|json]
   phase-gate --help | --version
 
-Audits a checkout (default: the current directory) against its phase checklist,
+audit: audits a checkout (default: the current directory) against its phase checklist,
 .github/phase-gate.yml, or the built-in default checklist when there is none.
+claims: prints the claims read from a phase document and the check each links to
+(the phase whose 'doc' it is, or --phase), without auditing anything.
 
 Exit codes: 0 no required phase is failing, 1 a required phase is failing,
 2 usage or configuration error.`;
@@ -71,6 +77,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return audit(rest, io);
     case "checks":
       return listChecks(rest, io);
+    case "claims":
+      return claims(rest, io);
     default:
       throw new UsageError(`unknown command '${command}' (try 'phase-gate --help')`);
   }
@@ -129,6 +137,52 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   io.stdout.write(renderReport(report, format, { color, toolVersion: packageVersion(), describeCheck: (id) => registry.get(id) }));
   const failing = report.phases.some((p) => p.gate === "required" && p.status === "failing");
   return failing ? EXIT.requiredPhaseFailing : EXIT.ok;
+}
+
+async function claims(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(args, {
+    dir: { type: "string", default: "." },
+    config: { type: "string" },
+    phase: { type: "string" },
+    format: { type: "string", default: "text" },
+  });
+  if (positionals.length !== 1) throw new UsageError(`claims takes one document, got ${positionals.length}`);
+  const format = String(values.format);
+  if (format !== "text" && format !== "json") throw new UsageError(`unknown format '${format}' (use text, json)`);
+  const registry = io.registry ?? builtInRegistry;
+  const given = positionals[0] as string;
+  const dir = resolve(io.cwd, String(values.dir));
+  const full = resolve(io.cwd, given);
+  const doc = relative(dir, full).split(sep).join("/");
+  if (doc === "" || doc.startsWith("../") || doc === ".." || isAbsolute(doc)) throw new UsageError(`${given} is not inside the repository ${displayPath(io.cwd, dir)} (use --dir)`);
+
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(full);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(`cannot read ${given}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code ?? error)}`);
+  }
+  if (bytes.length > DEFAULT_MAX_FILE_BYTES) throw new UsageError(`${given} is ${Math.ceil(bytes.length / 1024)} KiB; phase documents over ${DEFAULT_MAX_FILE_BYTES / 1024} KiB are not read`);
+  const decoded = decodeFile(bytes);
+  if (!decoded.ok) throw new UsageError(`${given} is not a text document (${decoded.reason})`);
+
+  const snapshot = await openLocalSnapshot(dir, { label: String(values.dir) });
+  const configPath = typeof values.config === "string" ? values.config : undefined;
+  const load = configPath === undefined ? await checklistOf(snapshot, registry) : await loadConfigFile(configPath, io, registry);
+  if (!load.ok) {
+    for (const error of load.errors) io.stderr.write(`${formatConfigError(error)}\n`);
+    io.stderr.write(`phase-gate: the checklist has ${load.errors.length} error${load.errors.length === 1 ? "" : "s"}\n`);
+    return EXIT.usage;
+  }
+  const phases = load.checklist.phases;
+  const wanted = typeof values.phase === "string" ? values.phase : undefined;
+  const phase = wanted !== undefined ? phases.find((p) => p.id === wanted) : phases.find((p) => p.doc === doc);
+  if (wanted !== undefined && phase === undefined) throw new UsageError(`unknown phase '${wanted}' (the checklist has: ${phases.map((p) => p.id).join(", ")})`);
+
+  const preview = previewClaims(doc, decoded.text, { phase: phase ?? null, phases }, decoded.lossy);
+  io.stdout.write(format === "json" ? `${JSON.stringify(preview, null, 2)}\n` : renderPreviewText(preview));
+  return EXIT.ok;
 }
 
 /** A path relative to `cwd` when it lies under it, absolute otherwise. */
