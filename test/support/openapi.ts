@@ -171,6 +171,24 @@ function ensureSchemas(): void {
 }
 
 /**
+ * A copy of a schema in which `nullable: true` without a `type` (which ajv refuses; response and
+ * webhook schemas have it) becomes "this schema, or null", and a nullable enum accepts null.
+ */
+function typedNullable(schema: Json): Schema {
+  if (Array.isArray(schema)) return schema.map(typedNullable) as unknown as Schema;
+  if (!isObject(schema)) return schema as unknown as Schema;
+  const copy: Schema = {};
+  for (const [key, value] of Object.entries(schema)) copy[key] = key === "enum" || key === "example" || key === "examples" ? value : typedNullable(value);
+  if (copy.nullable === true && copy.type === undefined) {
+    delete copy.nullable;
+    return { anyOf: [copy, { type: "null" }] };
+  }
+  // GitHub's description writes a nullable enum without null among its values (`conclusion`).
+  if (copy.nullable === true && Array.isArray(copy.enum) && !copy.enum.includes(null)) copy.enum = [...copy.enum, null];
+  return copy;
+}
+
+/**
  * What is wrong with a response body for GitHub's description of the operation's response with
  * that status (an empty list when it matches, or when the description has no JSON schema for it).
  * `operationId` is the id `validateRequest` returned, e.g. `checks/create`.
@@ -183,7 +201,7 @@ export function validateResponse(operationId: string, status: number, body: unkn
   if (!byStatus.has(String(status))) return [`GitHub's description of ${operationId} has no response ${status}`];
   const schema = byStatus.get(String(status));
   if (schema === null || schema === undefined) return [];
-  const fn = validator(`${operationId} response ${status}`, schema, false);
+  const fn = validator(`${operationId} response ${status}`, typedNullable(schema), false);
   return fn(body) ? [] : describeErrors("response", fn.errors, body);
 }
 
@@ -196,7 +214,7 @@ export function validateWebhookPayload(name: string, payload: unknown): string[]
   ensureSchemas();
   const schema = webhookSchemas.get(name);
   if (schema === null || schema === undefined) return [`no webhook ${name} in GitHub's description`];
-  const fn = validator(`webhook ${name}`, schema, false);
+  const fn = validator(`webhook ${name}`, typedNullable(schema), false);
   return fn(payload) ? [] : describeErrors("payload", fn.errors, payload);
 }
 

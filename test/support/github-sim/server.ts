@@ -246,7 +246,12 @@ export class SimServer {
     }
     if (this.#deps.validateResponses && operationId !== null && contentType.startsWith("application/json") && reply.status < 300) {
       const value: unknown = reply.json !== undefined ? reply.json : JSON.parse(payload.toString());
-      const problems = validateResponse(operationId, reply.status, value);
+      let problems: readonly string[];
+      try {
+        problems = validateResponse(operationId, reply.status, value);
+      } catch (error) {
+        problems = [`the response could not be validated: ${error instanceof Error ? error.message : String(error)}`];
+      }
       if (problems.length > 0) this.#deps.log.invalidResponses.push({ route, status: reply.status, problems });
     }
     const headers: Record<string, string> = {
