@@ -47,6 +47,11 @@ describe("the check registry", () => {
         const text = readFileSync(page, "utf8");
         expect(text.startsWith(`# \`${check.id}\``), "the page starts with the id as its title").toBe(true);
         for (const id of Object.keys(check.messages)) expect(text, `message id ${id}`).toContain(`\`${id}\``);
+        expect(text, "a section on the claims it verifies").toContain("## Claims it verifies");
+        expect(check.claimPhrases, "declares the phrases of claims about it").toBeDefined();
+        // The phrases of a check whose phrases need no options are each on its page.
+        const defaults = check.options.safeParse({});
+        if (defaults.success) for (const phrase of check.claimPhrases?.(defaults.data) ?? []) expect(text, `phrase ${phrase}`).toContain(`\`${phrase}\``);
         expect(check.docsUrl).toBe(docsUrlFor(check.id));
         expect(check.docsUrl.endsWith(`docs/checks/${check.id}.md`)).toBe(true);
       });
