@@ -138,7 +138,7 @@ export const coverageThreshold = defineCheck({
       severity: "warning",
     },
   },
-  claimPhrases: () => ["coverage", "cov-fail-under", "fail_under", "fail-under", "coverageThreshold"],
+  claimPhrases: () => ["test coverage", "code coverage", "coverage threshold", "coverage gate", "minimum coverage", "coverage minimum", "cov-fail-under", "fail_under", "fail-under", "coverageThreshold"],
   files: () => FILES,
   run(ctx): CheckResult {
     const repo = new Repo({ read: (p) => ctx.read(p), exists: (p) => ctx.exists(p), skipped: (p) => ctx.skipped(p), allPaths: ctx.allPaths });

@@ -178,7 +178,7 @@ export const indexMigrations = defineCheck({
       severity: "notice",
     },
   },
-  claimPhrases: () => ["CONCURRENTLY", "concurrent index", "index migration", "create index"],
+  claimPhrases: () => ["CONCURRENTLY", "concurrent index", "non-blocking index"],
   files: (o: Options) => [...o.paths, ...CONTEXT_FILES],
   async run(ctx) {
     await loadPostgresParser();

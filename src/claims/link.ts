@@ -1,9 +1,11 @@
 /**
  * Linking the claims of a phase document to the checks of its phase. A claim links to at most
  * one check: the checklist's explicit links (`claims: [{ match, check }]`) first, then the
- * phrases each check declares (`claimPhrases`), looked up in the claim's own words and, when
- * they name no check, in its nested detail. A claim that names two checks is ambiguous: it is
- * reported with its candidates, never guessed.
+ * phrases each check declares (`claimPhrases`), looked up in the claim's own words only: its
+ * nested detail often names files and flags of neighbouring work (a "created
+ * docker-compose.dev.yml" item whose sub-items mention `--reload`), and a false link makes a
+ * false overclaim. A claim that names two checks is ambiguous: it is reported with its
+ * candidates, never guessed.
  */
 import type { Claim } from "./types.js";
 
@@ -26,8 +28,6 @@ export interface Candidate {
   readonly id: string;
   /** The phrase (or the checklist's `match`) that named the check. */
   readonly phrase: string;
-  /** True when the phrase was found in the claim's detail, not its text. */
-  readonly inDetail?: true;
 }
 
 export type Link =
@@ -54,10 +54,7 @@ export function linkClaims(claims: readonly Claim[], targets: readonly LinkTarge
     });
     const fromConfig = decide(configured, "config");
     if (fromConfig !== null) return fromConfig;
-    const own = decide(phraseCandidates(text, targets, false), "phrase");
-    if (own !== null) return own;
-    const nested = claim.detail === undefined ? null : decide(phraseCandidates(normalise(claim.detail), targets, true), "phrase");
-    return nested ?? { kind: "none" };
+    return decide(phraseCandidates(text, targets), "phrase") ?? { kind: "none" };
   });
   const notes = explicit.flatMap((link, i) =>
     used.has(i) ? [] : [`the checklist links claims matching '${link.match}' to ${byIndex.get(link.index)?.id ?? "a check"}, but no claim of the document contains those words`],
@@ -79,12 +76,8 @@ function decide(candidates: readonly Candidate[], by: "config" | "phrase"): Link
   return list.length === 1 ? { kind: "linked", by, target: first } : { kind: "ambiguous", by, candidates: list };
 }
 
-function phraseCandidates(text: string, targets: readonly LinkTarget[], inDetail: boolean): Candidate[] {
-  return targets.flatMap((t) =>
-    t.phrases
-      .filter((p) => containsPhrase(text, normalise(p)))
-      .map((phrase) => ({ index: t.index, id: t.id, phrase, ...(inDetail ? { inDetail: true as const } : {}) })),
-  );
+function phraseCandidates(text: string, targets: readonly LinkTarget[]): Candidate[] {
+  return targets.flatMap((t) => t.phrases.filter((p) => containsPhrase(text, normalise(p))).map((phrase) => ({ index: t.index, id: t.id, phrase })));
 }
 
 const WORD = /[\p{L}\p{N}_]/u;

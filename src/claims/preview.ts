@@ -32,7 +32,6 @@ export interface PreviewCheck {
   /** The phase of the check (useful when linked across every phase). */
   readonly phase: string;
   readonly phrase: string;
-  readonly inDetail?: true;
 }
 
 export interface ClaimsPreview {
@@ -50,7 +49,7 @@ export function previewClaims(doc: string, text: string, scope: PreviewScope, lo
   const entries: Array<{ entry: CheckEntry; phase: string }> = (scope.phase ? [scope.phase] : scope.phases).flatMap((p) => p.checks.map((entry) => ({ entry, phase: p.id })));
   const targets: LinkTarget[] = entries.map(({ entry }, index) => ({ index, id: entry.check.id, phrases: phrasesOf(entry) }));
   const { links, notes } = linkClaims(extracted.claims, targets, scope.phase?.claims ?? []);
-  const toCheck = (c: Candidate): PreviewCheck => ({ id: c.id, phase: entries[c.index]?.phase ?? "?", phrase: c.phrase, ...(c.inDetail ? { inDetail: true as const } : {}) });
+  const toCheck = (c: Candidate): PreviewCheck => ({ id: c.id, phase: entries[c.index]?.phase ?? "?", phrase: c.phrase });
   const claims = extracted.claims.map((claim, i): PreviewClaim => {
     const link: Link = links[i] ?? { kind: "none" };
     return {
@@ -117,7 +116,7 @@ export function renderPreviewText(preview: ClaimsPreview): string {
 
 function linkText(c: PreviewClaim, showPhase: boolean): string {
   const name = (k: PreviewCheck): string =>
-    `${k.id}${showPhase ? ` (phase ${k.phase})` : ""} — ${c.by === "config" ? "the checklist's claims link" : `'${k.phrase}'${k.inDetail ? " in its sub-items" : ""}`}`;
+    `${k.id}${showPhase ? ` (phase ${k.phase})` : ""} — ${c.by === "config" ? "the checklist's claims link" : `'${k.phrase}'`}`;
   if (c.link === "linked" && c.checks[0]) return `→ ${name(c.checks[0])}`;
   if (c.link === "ambiguous") return `→ ambiguous, not verified: ${c.checks.map(name).join("; ")}`;
   return "→ no check: unverifiable";

@@ -91,8 +91,6 @@ export interface ClaimCheckLink {
   readonly by: "config" | "phrase";
   /** The words of the claim that named the check. */
   readonly phrase: string;
-  /** True when the phrase is in the claim's nested detail (its sub-items), not in its own words. */
-  readonly inDetail?: true;
 }
 
 /** One claim of a phase document, with its verdict: an element of a phase's `claims` array. */

@@ -104,7 +104,7 @@ export function verdictOf(state: ClaimState, status: CheckStatus): Verdict {
 }
 
 function linkOf(c: Candidate, by: "config" | "phrase"): ClaimCheckLink {
-  return { id: c.id, index: c.index, by, phrase: c.phrase, ...(c.inDetail ? { inDetail: true as const } : {}) };
+  return { id: c.id, index: c.index, by, phrase: c.phrase };
 }
 
 const SEVERITY_RANK = { error: 0, warning: 1, notice: 2 } as const;

@@ -62,15 +62,9 @@ describe("linkClaims", () => {
     expect(linkClaims([claim("Structured logging middleware")], targets("secrets-baseline", "dockerfile-reload")).links).toEqual([{ kind: "none" }]);
   });
 
-  it("reads the claim's detail only when its own words name no check, and says so", () => {
-    const c = claim("Remove development artefacts", { detail: "services/api/Dockerfile - removed --reload" });
-    expect(linkClaims([c], targets("dockerfile-reload", "coverage-threshold")).links[0]).toEqual({
-      kind: "linked",
-      by: "phrase",
-      target: { index: 0, id: "dockerfile-reload", phrase: "--reload", inDetail: true },
-    });
-    const own = claim("Coverage gate at 80%", { detail: "also removed --reload" });
-    expect(linkClaims([own], targets("dockerfile-reload", "coverage-threshold")).links[0]).toMatchObject({ kind: "linked", target: { id: "coverage-threshold" } });
+  it("reads the claim's own words, not its sub-items (which name neighbouring work)", () => {
+    const c = claim("Created docker-compose.dev.yml", { detail: "uvicorn --reload for local development" });
+    expect(linkClaims([c], targets("dockerfile-reload", "coverage-threshold")).links[0]).toEqual({ kind: "none" });
   });
 
   it("an explicit link wins over phrases and is matched case-insensitively", () => {
