@@ -110,7 +110,8 @@ describe("reactions", () => {
   it("refuses a reaction GitHub does not have (422)", async () => {
     const issue = sim.addIssue("acme", "site");
     const comment = sim.addComment("acme", "site", issue.number, { body: "x" });
-    await expect(octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { owner: "acme", repo: "site", comment_id: comment.id, content: "thumbsup" })).rejects.toMatchObject({ status: 422 });
+    const route = "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions" as string;
+    await expect(octokit.request(route, { owner: "acme", repo: "site", comment_id: comment.id, content: "thumbsup" })).rejects.toMatchObject({ status: 422 });
     expect(sim.invalidRequests()).toHaveLength(1);
     sim.reset();
   });
