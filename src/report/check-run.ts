@@ -6,9 +6,11 @@
  */
 import type { AuditReport, CheckReport, PhaseReport } from "../audit/types.js";
 import type { Finding, Severity } from "../check/types.js";
+import type { ClaimReport, DocumentReport } from "../claims/types.js";
 import type { ConfigError } from "../config/types.js";
-import { plural, skipText, visible } from "./common.js";
-import { code, findingItem, phaseLines, text } from "./markdown.js";
+import { CLAIM_TEXT_MAX, clip, overclaimsOf, readDocument, waitingOn } from "./claims.js";
+import { locationText, plural, skipText, visible } from "./common.js";
+import { claimSections, code, findingItem, phaseLines, text } from "./markdown.js";
 
 /** Check runs of phases are named `phase-gate: <phase name>`. */
 export const CHECK_RUN_NAME_PREFIX = "phase-gate: ";
@@ -74,9 +76,13 @@ export function checkRunName(phaseName: string): string {
   return `${CHECK_RUN_NAME_PREFIX}${visible(phaseName, false)}`;
 }
 
-/** DESIGN.md: success when complete, failure when failing and the gate is required, neutral otherwise. */
-export function checkRunConclusion(phase: Pick<PhaseReport, "status" | "gate">): CheckRunConclusion {
-  if (phase.status === "complete") return "success";
+/**
+ * DESIGN.md: success when complete, failure when failing and the gate is required, neutral
+ * otherwise. A phase complete ahead of a phase it requires takes its `ahead` conclusion instead of
+ * success (neutral unless the checklist says success).
+ */
+export function checkRunConclusion(phase: Pick<PhaseReport, "status" | "gate" | "ahead">): CheckRunConclusion {
+  if (phase.status === "complete") return phase.ahead ?? "success";
   return phase.status === "failing" && phase.gate === "required" ? "failure" : "neutral";
 }
 
@@ -85,20 +91,29 @@ export function checkRunOutput(report: AuditReport, phaseId: string, options: Ch
   const phase = report.phases.find((p) => p.id === phaseId);
   if (phase === undefined) throw new RangeError(`the report has no phase '${phaseId}'`);
   const conclusion = checkRunConclusion(phase);
-  const all = phase.checks.flatMap((check) => check.findings.flatMap((f) => findingAnnotation(check, f) ?? []));
+  // Overclaimed claims first: the cap keeps them whatever their level.
+  const document = readDocument(phase);
+  const claims = document === null ? [] : overclaimsOf(phase).flatMap((claim) => claimAnnotation(phase, document, claim) ?? []);
+  const findings = phase.checks.flatMap((check) => check.findings.flatMap((f) => findingAnnotation(check, f) ?? []));
   const max = options.maxAnnotations ?? MAX_ANNOTATIONS;
-  const annotations = capAnnotations(all, max);
+  const annotations = capAnnotations([...claims, ...findings], max, claims.length);
   return {
     name: checkRunName(phase.name),
     title: `${phase.passed}/${phase.total} checks pass`,
     summary: clampBytes(phaseSummary(report, phase, conclusion), OUTPUT_MAX_BYTES, "summary"),
-    text: clampBytes(phaseText(report, phase, all.length, annotations.length, max, options.extraNotes ?? []), OUTPUT_MAX_BYTES, "text"),
+    text: clampBytes(phaseText(report, phase, { located: claims.length + findings.length, claims: claims.length }, annotations.length, max, options.extraNotes ?? []), OUTPUT_MAX_BYTES, "text"),
     conclusion,
     annotations,
   };
 }
 
 function phaseSummary(report: AuditReport, phase: PhaseReport, conclusion: CheckRunConclusion): string {
+  if (phase.ahead !== undefined) {
+    const waiting = waitingOn(report, phase).map((p) => (p.name === null ? code(p.id) : `**${text(p.name)}** (${code(p.id)})`));
+    const which = `which ${waiting.length === 1 ? "is" : "are"} not complete yet`;
+    const then = conclusion === "success" ? `${which}; the checklist lets a phase that is ahead succeed.` : `${which}, so this check run is ${conclusion}.`;
+    return [...phaseLines(phase, report), "", `Complete, but ahead: waiting on ${waiting.join(", ")}, ${then}`, "", checklistLine(report), ""].join("\n");
+  }
   const why: Record<CheckRunConclusion, string> = {
     success: "Every applicable check of this phase passes.",
     failure: "A check of this phase fails and its gate is `required`, so this check run fails.",
@@ -107,27 +122,36 @@ function phaseSummary(report: AuditReport, phase: PhaseReport, conclusion: Check
         ? "A check of this phase fails, but its gate is `advisory`, so this check run is neutral."
         : "Not every check of this phase passes yet (none fails), so this check run is neutral.",
   };
-  const checklist =
-    report.checklist.source === "default"
-      ? "Checklist: **built-in default** (advisory; no checklist file was found)"
-      : `Checklist: ${code(report.checklist.path ?? "(unnamed)")}`;
-  return [...phaseLines(phase), "", why[conclusion], "", checklist, ""].join("\n");
+  return [...phaseLines(phase, report), "", why[conclusion], "", checklistLine(report), ""].join("\n");
+}
+
+function checklistLine(report: AuditReport): string {
+  return report.checklist.source === "default"
+    ? "Checklist: **built-in default** (advisory; no checklist file was found)"
+    : `Checklist: ${code(report.checklist.path ?? "(unnamed)")}`;
 }
 
 function phaseText(
   report: AuditReport,
   phase: PhaseReport,
-  located: number,
+  located: { readonly located: number; readonly claims: number },
   annotated: number,
   max: number,
   extraNotes: readonly string[],
 ): string {
   const parts: string[] = [];
-  if (annotated < located) {
+  if (annotated < located.located) {
     parts.push(
-      `> [!NOTE]\n> ${annotated} of ${plural(located, "finding")} with a file and a line are annotated ` +
-        `(at most ${max} per check run, errors first); every finding is listed below.`,
+      located.claims === 0
+        ? `> [!NOTE]\n> ${annotated} of ${plural(located.located, "finding")} with a file and a line are annotated ` +
+            `(at most ${max} per check run, errors first); every finding is listed below.`
+        : `> [!NOTE]\n> ${annotated} of ${located.located} findings and overclaimed claims with a file and a line are annotated ` +
+            `(at most ${max} per check run, overclaimed claims first, then errors); every one is listed below.`,
     );
+  }
+  // The claims of the phase's document first, whole (the text is cut to GitHub's limit at its end).
+  for (const section of claimSections(report, phase)) {
+    parts.push([section.header, ...section.items, ...(section.footer !== undefined ? [section.footer] : [])].join("\n"));
   }
   const withFindings = phase.checks.filter((c) => c.findings.length > 0);
   if (withFindings.length === 0) parts.push("No findings.");
@@ -153,6 +177,30 @@ function phaseText(
   return `${parts.join("\n\n")}\n`;
 }
 
+/**
+ * An overclaimed claim as an annotation on its line of the phase document: a failure when the
+ * phase's gate is required, else a warning; the message says the claim, why, and where the evidence is.
+ */
+function claimAnnotation(phase: PhaseReport, document: DocumentReport, claim: ClaimReport): CheckRunAnnotation | null {
+  if (document.path === "" || !Number.isInteger(claim.line) || claim.line < 1) return null;
+  const evidence = (claim.evidence ?? []).map((f) => {
+    const where = locationText(f);
+    return `- ${where === null ? "" : `${where}: `}${clip(f.message, 300)}`;
+  });
+  const message = [
+    `"${clip(claim.text, CLAIM_TEXT_MAX)}" is marked done, but ${claim.reason}`,
+    ...(evidence.length > 0 ? ["", "Evidence:", ...evidence] : []),
+  ].join("\n");
+  return {
+    path: document.path,
+    start_line: claim.line,
+    end_line: claim.line,
+    annotation_level: phase.gate === "required" ? "failure" : "warning",
+    title: clipChars(visible(`claim overclaimed: ${claim.check?.id ?? "no check"}`, false), ANNOTATION_TITLE_MAX_CHARS),
+    message: clampBytes(visible(message), ANNOTATION_MESSAGE_MAX_BYTES, "message"),
+  };
+}
+
 /** A finding with a path and a valid 1-based line, as an annotation; otherwise null (it stays in the text). */
 function findingAnnotation(check: CheckReport, finding: Finding): CheckRunAnnotation | null {
   const { path, line, endLine } = finding;
@@ -171,13 +219,17 @@ function findingAnnotation(check: CheckReport, finding: Finding): CheckRunAnnota
 
 const LEVEL_RANK: Readonly<Record<AnnotationLevel, number>> = { failure: 0, warning: 1, notice: 2 };
 
-/** At most `max` annotations: failures first, then warnings, then notices, each kept in its order. */
-function capAnnotations(all: readonly CheckRunAnnotation[], max: number): CheckRunAnnotation[] {
+/**
+ * At most `max` annotations: the first `first` (overclaimed claims) before any other, then
+ * failures, then warnings, then notices, each kept in its order.
+ */
+function capAnnotations(all: readonly CheckRunAnnotation[], max: number, first = 0): CheckRunAnnotation[] {
   const limit = Math.max(0, Math.floor(max));
   if (all.length <= limit) return [...all];
+  const rank = (a: CheckRunAnnotation, i: number): number => (i < first ? -1 : LEVEL_RANK[a.annotation_level]);
   const chosen = all
     .map((a, i) => ({ a, i }))
-    .sort((x, y) => LEVEL_RANK[x.a.annotation_level] - LEVEL_RANK[y.a.annotation_level] || x.i - y.i)
+    .sort((x, y) => rank(x.a, x.i) - rank(y.a, y.i) || x.i - y.i)
     .slice(0, limit)
     .sort((x, y) => x.i - y.i);
   return chosen.map((c) => c.a);

@@ -1,17 +1,23 @@
 /**
  * The phase-completion comment of a pull request: a hidden marker (how the app finds its comment
- * again), every phase's progress, what the pull request changed compared with its base commit,
- * and the full report folded away. Pure: `src/github/comment.ts` only posts or edits it.
+ * again), the claims of the phase documents that the code does not back, every phase's progress
+ * and document summary, what the pull request changed compared with its base commit, and the
+ * full report folded away. Pure: `src/github/comment.ts` only posts or edits it.
  */
 import type { AuditReport, PhaseReport, PhaseStatus } from "../audit/types.js";
 import type { CheckStatus, JsonValue } from "../check/types.js";
-import { PHASE_EMOJI, plural, STATUS_LOOK, totals } from "./common.js";
-import { code, progressBar, renderMarkdown, text } from "./markdown.js";
+import type { Verdict } from "../claims/types.js";
+import { allOverclaims, CLAIM_TEXT_MAX, clip as clipTo, firstEvidence, normaliseClaimText, readDocument } from "./claims.js";
+import { fileUrl, PHASE_EMOJI, plural, STATUS_LOOK, totals } from "./common.js";
+import { aheadText, claimLink, code, currentPhaseLine, evidenceText, phaseEmoji, progressBar, reasonText, renderMarkdown, text, url } from "./markdown.js";
 
 /** The first line of the comment: the app finds its comment by this marker and its own login. */
 export const COMMENT_MARKER = "<!-- phase-gate:phase-completion -->";
 /** The body never exceeds this many characters (GitHub refuses more than 65,536). */
 export const COMMENT_MAX_LENGTH = 65_000;
+
+/** Overclaimed claims listed at the top of the comment at most; the check runs list them all. */
+export const MAX_TOP_CLAIMS = 20;
 
 export interface PhaseCommentOptions {
   /** Default COMMENT_MAX_LENGTH. */
@@ -57,6 +63,20 @@ export type CheckChange =
       readonly facts: readonly FactChange[];
     });
 
+/** A claim of a phase document whose verdict went from backed to overclaimed, or back. */
+export interface ClaimChange {
+  readonly phaseId: string;
+  /** The document at head. */
+  readonly path: string;
+  /** The claim's line at head. */
+  readonly line: number;
+  readonly text: string;
+  readonly from: Verdict;
+  readonly to: Verdict;
+  /** The check the claim links to at head. */
+  readonly checkId?: string;
+}
+
 export interface PhaseChange {
   readonly phaseId: string;
   readonly name: string;
@@ -64,6 +84,8 @@ export interface PhaseChange {
   readonly from?: PhaseState;
   readonly to?: PhaseState;
   readonly checks: readonly CheckChange[];
+  /** Claims that were backed at base and are overclaimed at head, or the reverse (present when there are any). */
+  readonly claims?: readonly ClaimChange[];
 }
 
 /** Keys of facts that say where something is, not what it is: a line that moved is not a change. */
@@ -86,8 +108,11 @@ export function compareReports(head: AuditReport, base: AuditReport): PhaseChang
       continue;
     }
     const checks = compareChecks(phase, before);
+    const claims = compareClaims(phase, before);
     const moved = before.status !== phase.status || before.passed !== phase.passed || before.total !== phase.total;
-    if (moved || checks.length > 0) changes.push({ phaseId: phase.id, name: phase.name, kind: "kept", from: stateOf(before), to: stateOf(phase), checks });
+    if (moved || checks.length > 0 || claims.length > 0) {
+      changes.push({ phaseId: phase.id, name: phase.name, kind: "kept", from: stateOf(before), to: stateOf(phase), checks, ...(claims.length > 0 ? { claims } : {}) });
+    }
   }
   for (const phase of base.phases) {
     if (!headIds.has(phase.id)) changes.push({ phaseId: phase.id, name: phase.name, kind: "removed", from: stateOf(phase), checks: [] });
@@ -140,6 +165,45 @@ function compareChecks(head: PhaseReport, base: PhaseReport): CheckChange[] {
   return out;
 }
 
+/** Verdict changes worth a line: a claim the code backed and no longer does, or now does again. */
+const TOLD: ReadonlySet<string> = new Set(["backed>overclaimed", "overclaimed>backed"]);
+
+/**
+ * Claims of the same document at base and head, matched by their normalised words and occurrence
+ * (a claim that moved to another line is the same claim), whose verdict went from backed to
+ * overclaimed or back.
+ */
+function compareClaims(head: PhaseReport, base: PhaseReport): ClaimChange[] {
+  const headDoc = readDocument(head);
+  const baseDoc = readDocument(base);
+  if (headDoc === null || baseDoc === null || headDoc.path !== baseDoc.path) return [];
+  const key = (claims: PhaseReport["claims"]): Array<{ key: string; claim: NonNullable<PhaseReport["claims"]>[number] }> => {
+    const seen = new Map<string, number>();
+    return (claims ?? []).map((claim) => {
+      const words = normaliseClaimText(claim.text);
+      const n = seen.get(words) ?? 0;
+      seen.set(words, n + 1);
+      return { key: `${words}#${n}`, claim };
+    });
+  };
+  const before = new Map(key(base.claims).map((k) => [k.key, k.claim]));
+  const out: ClaimChange[] = [];
+  for (const { key: k, claim } of key(head.claims)) {
+    const old = before.get(k);
+    if (old === undefined || !TOLD.has(`${old.verdict}>${claim.verdict}`)) continue;
+    out.push({
+      phaseId: head.id,
+      path: headDoc.path,
+      line: claim.line,
+      text: claim.text,
+      from: old.verdict,
+      to: claim.verdict,
+      ...(claim.check !== undefined ? { checkId: claim.check.id } : {}),
+    });
+  }
+  return out;
+}
+
 type JsonObject = { readonly [key: string]: JsonValue };
 
 function isJsonObject(value: JsonValue | undefined): value is JsonObject {
@@ -172,10 +236,12 @@ function itemText(value: JsonValue): string {
 }
 
 /**
- * The body of the phase-completion comment: the marker, every phase's progress, what this pull
- * request changed compared with `base` (null when the base commit could not be audited), and the
- * full report of `head` in a folded section. At most `maxLength` characters: the full report is
- * cut first, then the list of changes.
+ * The body of the phase-completion comment: the marker, the phase the repository is at, the
+ * claims of the phase documents that the code does not back (when there are any), every phase's
+ * progress and document summary, what this pull request changed compared with `base` (null when
+ * the base commit could not be audited), and the full report of `head` in a folded section. At
+ * most `maxLength` characters: the full report is cut first, then the list of changes, the table
+ * and the claims (each keeps at least its share, with a line saying how many were left out).
  */
 export function phaseComment(head: AuditReport, base: AuditReport | null, options: PhaseCommentOptions = {}): string {
   const maxLength = options.maxLength ?? COMMENT_MAX_LENGTH;
@@ -188,7 +254,17 @@ export function phaseComment(head: AuditReport, base: AuditReport | null, option
     head.checklist.source === "default"
       ? "Checklist: **built-in default** (advisory; no checklist file was found)"
       : `Checklist: ${code(head.checklist.path ?? "(unnamed)")}`;
-  const top = [COMMENT_MARKER, "## phase-gate: phase completion", "", `**${text(head.repository)}** ${commitText(head.commit)}`, "", `${verdict} · ${checklist}`, ""];
+  const top = [
+    COMMENT_MARKER,
+    "## phase-gate: phase completion",
+    "",
+    `**${text(head.repository)}** ${commitText(head.commit)}`,
+    "",
+    `${verdict} · ${checklist}`,
+    "",
+    ...(head.phases.length > 0 ? [currentPhaseLine(head), ""] : []),
+  ];
+  const claims = overclaimLines(head);
   const table = progressTable(head);
   const changes = changeLines(head, base, options.baseNote);
 
@@ -198,14 +274,22 @@ export function phaseComment(head: AuditReport, base: AuditReport | null, option
   const tailMin = 1 + noteOnly.length + 1;
   // The blank line between the table and the changes counts too.
   const budget = maxLength - fixedLength(top) - 1 - tailMin;
-  // When both do not fit, the table gets at least half of the room and the changes the rest.
+  // The claims come first, but take at most a third of the room when not everything fits; then
+  // the table gets at least half of what is left and the changes the rest. A blank line follows the claims.
+  const claimsNeed = claims.header.length === 0 ? 0 : fixedLength([...claims.header, ...claims.lines]) + 1;
   const tableNeed = fixedLength([...table.header, ...table.lines]);
   const changesNeed = fixedLength([...changes.header, ...changes.lines]);
-  const tableBudget = tableNeed + changesNeed <= budget ? tableNeed : Math.max(Math.floor(budget / 2), budget - changesNeed);
-  const keptTable = fitLines(table.lines, table.header, tableBudget, (n) => `| … | ${n} more ${n === 1 ? "phase" : "phases"}: see the check runs | | |`);
-  const keptChanges = fitLines(changes.lines, changes.header, budget - fixedLength(keptTable), (n) => `- … and ${plural(n, "more line")} of changes: compare the check runs of both commits`);
+  const claimsBudget = claimsNeed + tableNeed + changesNeed <= budget ? claimsNeed : Math.min(claimsNeed, Math.floor(budget / 3));
+  const keptClaims =
+    claims.header.length === 0
+      ? []
+      : [...fitLines(claims.lines, claims.header, claimsBudget - 1, (n) => `- … and ${plural(n, "more overclaimed claim")}: see the phases' check runs`), ""];
+  const rest = budget - fixedLength(keptClaims);
+  const tableBudget = tableNeed + changesNeed <= rest ? tableNeed : Math.max(Math.floor(rest / 2), rest - changesNeed);
+  const keptTable = fitLines(table.lines, table.header, tableBudget, (n) => `| … | ${n} more ${n === 1 ? "phase" : "phases"}: see the check runs | | |${table.claims ? " |" : ""}`);
+  const keptChanges = fitLines(changes.lines, changes.header, rest - fixedLength(keptTable), (n) => `- … and ${plural(n, "more line")} of changes: compare the check runs of both commits`);
 
-  const body = [...top, ...keptTable, "", ...keptChanges];
+  const body = [...top, ...keptClaims, ...keptTable, "", ...keptChanges];
   const open = "<details><summary>Full report: findings, files not read, notes</summary>";
   const close = "</details>";
   // "", open, "", the report, close: each line ends with a newline.
@@ -218,18 +302,50 @@ export function phaseComment(head: AuditReport, base: AuditReport | null, option
   return result.length <= maxLength ? result : `${result.slice(0, Math.max(0, maxLength - 1))}\n`;
 }
 
+/**
+ * "Claims not backed by the code": each overclaimed claim of every phase document, with its phase,
+ * its linked line, its words, the check and the first piece of evidence; at most MAX_TOP_CLAIMS.
+ * No lines at all when there is no overclaim.
+ */
+function overclaimLines(report: AuditReport): { header: string[]; lines: string[] } {
+  const all = allOverclaims(report);
+  if (all.length === 0) return { header: [], lines: [] };
+  const header = [
+    "### ⚠️ Claims not backed by the code",
+    "",
+    `${plural(all.length, "claim")} of the phase documents ${all.length === 1 ? "is" : "are"} marked done, but the linked ${all.length === 1 ? "check does" : "checks do"} not pass:`,
+    "",
+  ];
+  const lines = all.slice(0, MAX_TOP_CLAIMS).map(({ phase, document, claim }) => {
+    const evidence = firstEvidence(claim);
+    const where = evidence === null ? "" : ` · evidence: ${evidenceText(report, evidence, false)}`;
+    return `- **${text(phase.name)}** (${code(phase.id)}): ${claimLink(report, document, claim)} "${text(clipTo(claim.text, CLAIM_TEXT_MAX))}" — ${reasonText(claim)}${where}`;
+  });
+  if (all.length > MAX_TOP_CLAIMS) lines.push(`- … and ${plural(all.length - MAX_TOP_CLAIMS, "more overclaimed claim")}: see the phases' check runs`);
+  return { header, lines };
+}
+
 function commitText(commit: string | null): string {
   if (commit === null) return "(not a commit)";
   return /^[0-9a-f]{7,64}$/i.test(commit) ? `at ${commit}` : `at ${code(commit)}`;
 }
 
-function progressTable(report: AuditReport): { header: string[]; lines: string[] } {
-  const header = ["| Phase | Gate | Status | Progress |", "| --- | --- | --- | --- |"];
-  if (report.phases.length === 0) return { header: ["_No phases to audit._"], lines: [] };
-  const lines = report.phases.map(
-    (p) => `| ${PHASE_EMOJI[p.status]} ${text(p.name)} (${code(p.id, true)}) | ${p.gate} | ${p.status} | ${progressBar(p.passed, p.total)} ${p.passed}/${p.total} |`,
-  );
-  return { header, lines };
+function progressTable(report: AuditReport): { header: string[]; lines: string[]; claims: boolean } {
+  if (report.phases.length === 0) return { header: ["_No phases to audit._"], lines: [], claims: false };
+  // A column for the phase documents' summaries, when a phase names one.
+  const claims = report.phases.some((p) => p.document !== undefined);
+  const header = claims
+    ? ["| Phase | Gate | Status | Progress | Claims |", "| --- | --- | --- | --- | --- |"]
+    : ["| Phase | Gate | Status | Progress |", "| --- | --- | --- | --- |"];
+  const lines = report.phases.map((p) => {
+    const ahead = aheadText(p);
+    const status = ahead === "" ? p.status : `${p.status} (${ahead})`;
+    const row = `| ${phaseEmoji(p)} ${text(p.name)} (${code(p.id, true)}) | ${p.gate} | ${status} | ${progressBar(p.passed, p.total)} ${p.passed}/${p.total} |`;
+    if (!claims) return row;
+    const document = p.document === undefined ? "—" : p.document.status === "read" ? text(p.document.summary) : `${code(p.document.path, true)} ${p.document.status}`;
+    return `${row} ${document} |`;
+  });
+  return { header, lines, claims };
 }
 
 /** Header lines and as many of `lines` as fit in `budget` characters, with a line saying how many were left out. */
@@ -263,8 +379,20 @@ function changeLines(head: AuditReport, base: AuditReport | null, baseNote: stri
   for (const phase of changes) {
     lines.push(phaseChangeLine(phase));
     for (const check of phase.checks) lines.push(...checkChangeLines(check));
+    for (const claim of phase.claims ?? []) lines.push(claimChangeLine(head, claim));
   }
   return { header: [title, "", against, ""], lines };
+}
+
+/** `  - ❌ claim [`docs/PHASE1.md:11`](…) "Removed --reload": backed → overclaimed (`dockerfile-reload`)`. */
+function claimChangeLine(head: AuditReport, change: ClaimChange): string {
+  const place = { path: change.path, line: change.line };
+  const link = fileUrl(head, place);
+  const location = code(`${change.path}:${change.line}`);
+  const where = link === null ? location : `[${location}](${url(link)})`;
+  const emoji = change.to === "overclaimed" ? "❌" : "✅";
+  const check = change.checkId === undefined ? "" : ` (${code(change.checkId)})`;
+  return `  - ${emoji} claim ${where} "${text(clipTo(change.text, CLAIM_TEXT_MAX))}": ${change.from} → ${change.to}${check}`;
 }
 
 function stateText(s: PhaseState): string {

@@ -32,7 +32,7 @@ export function locationText(finding: Finding): string | null {
 }
 
 /** A GitHub line anchor: `#L14` or `#L14-L16`; empty without a line. */
-export function lineAnchor(finding: Finding): string {
+export function lineAnchor(finding: Pick<Finding, "line" | "endLine">): string {
   const { line, endLine } = finding;
   if (line === undefined) return "";
   return endLine !== undefined && endLine > line ? `#L${line}-L${endLine}` : `#L${line}`;
@@ -50,7 +50,7 @@ export function encodePath(path: string): string {
 }
 
 /** The link to a file (and line) of the audited state, or null when the report has no link base. */
-export function fileUrl(report: AuditReport, finding: Finding): string | null {
+export function fileUrl(report: Pick<AuditReport, "fileUrlBase">, finding: Pick<Finding, "path" | "line" | "endLine">): string | null {
   if (report.fileUrlBase === undefined || finding.path === undefined) return null;
   const base = report.fileUrlBase.endsWith("/") ? report.fileUrlBase : `${report.fileUrlBase}/`;
   return `${base}${encodePath(finding.path)}${lineAnchor(finding)}`;

@@ -3,12 +3,20 @@ import type { Location, Log, Notification, ReportingDescriptor, Result } from "s
 import type { AuditReport } from "../audit/types.js";
 import { docsUrlFor } from "../check/define.js";
 import type { Finding, Severity } from "../check/types.js";
-import { encodePath } from "./common.js";
+import type { ClaimReport, DocumentReport } from "../claims/types.js";
+import { allOverclaims, normaliseClaimText } from "./claims.js";
+import { encodePath, locationText } from "./common.js";
 
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 export const INFORMATION_URI = "https://github.com/phase-gate/phase-gate";
 /** The key of `partialFingerprints`; bump the version if the hashed fields ever change. */
 export const FINGERPRINT_KEY = "phaseGate/v1";
+
+/**
+ * The rule of overclaimed claims: a phase document marks an item done that its linked check does
+ * not back. Check ids are kebab-case words, so an id with a `/` never clashes with one.
+ */
+export const OVERCLAIMED_RULE_ID = "phase-gate/overclaimed";
 
 /** What a rule says about itself; the registry's checks have these fields, so `(id) => registry.get(id)` fits. */
 export interface CheckDescription {
@@ -28,8 +36,10 @@ const LEVEL: Readonly<Record<Severity, Result.level>> = { error: "error", warnin
  * SARIF 2.1.0, one run: a rule per check id of the report (with its docs URL), a result per
  * finding with its location when it has a path, and a fingerprint that ignores the line, so a
  * finding keeps its identity when the lines around it move. A finding that two phases share (the
- * same check in both) is one result listing both phases. Checks that broke (`error`) and the
- * report's notes are tool execution notifications.
+ * same check in both) is one result listing both phases. Each overclaimed claim of a phase
+ * document is an error of the rule OVERCLAIMED_RULE_ID on the claim's line, with the check's
+ * evidence as related locations; its fingerprint is the document and the claim's words. Checks
+ * that broke (`error`) and the report's notes are tool execution notifications.
  */
 export function renderSarif(report: AuditReport, options: SarifOptions): string {
   return `${JSON.stringify(toSarif(report, options), null, 2)}\n`;
@@ -79,6 +89,17 @@ export function toSarif(report: AuditReport, options: SarifOptions): Log {
       }
     }
   }
+  const overclaims = allOverclaims(report);
+  if (overclaims.length > 0) {
+    const index = rules.length;
+    rules.push(overclaimedRule());
+    for (const { phase, document, claim } of overclaims) {
+      const base = claimFingerprintBase(document.path, claim.text);
+      const occurrence = (occurrences.get(base) ?? 0) + 1;
+      occurrences.set(base, occurrence);
+      results.push(overclaimResult(index, document, claim, `${base}:${occurrence}`, phase.id));
+    }
+  }
   for (const note of report.notes) notifications.push({ level: "note", message: { text: note } });
 
   return {
@@ -114,6 +135,54 @@ function rule(id: string, described: CheckDescription | undefined): ReportingDes
     ...(described ? { fullDescription: { text: described.description } } : {}),
     helpUri: docsUrlFor(id),
   };
+}
+
+function overclaimedRule(): ReportingDescriptor {
+  return {
+    id: OVERCLAIMED_RULE_ID,
+    name: "Overclaimed",
+    shortDescription: { text: "A phase document marks an item done that its linked check does not back" },
+    fullDescription: {
+      text: "A claim of a phase document (`doc:` in .github/phase-gate.yml) is marked done, but the check it links to fails or warns; the check's findings are the evidence.",
+    },
+    helpUri: `${INFORMATION_URI}#phase-documents-and-ordered-phases`,
+  };
+}
+
+function overclaimResult(ruleIndex: number, document: DocumentReport, claim: ClaimReport, fingerprint: string, phaseId: string): Result {
+  // Evidence with a path is a related location, and the message links to it (`[path:14](1)`, §3.11.6).
+  const related: NonNullable<Result["relatedLocations"]> = [];
+  const said = (claim.evidence ?? []).map((f) => {
+    const where = locationText(f);
+    const location = locationOf(f);
+    if (where === null || location === undefined) return escapeBrackets(f.message);
+    const id = related.length + 1;
+    related.push({ id, ...location, message: { text: escapeBrackets(f.message) } });
+    return `[${escapeBrackets(where)}](${id}): ${escapeBrackets(f.message)}`;
+  });
+  const claimed = escapeBrackets(`"${claim.text}" is marked done in ${document.path}, but ${claim.reason.replace(/\.$/, "")}.`);
+  const text = [claimed, ...(said.length > 0 ? [`Evidence: ${said.join("; ")}`] : [])].join("\n");
+  const location = locationOf({ messageId: "claim", severity: "error", message: claim.text, path: document.path, line: claim.line });
+  return {
+    ruleId: OVERCLAIMED_RULE_ID,
+    ruleIndex,
+    level: "error",
+    message: { text },
+    ...(location ? { locations: [location] } : {}),
+    ...(related.length > 0 ? { relatedLocations: related } : {}),
+    partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+    properties: { phases: [phaseId], ...(claim.check !== undefined ? { check: claim.check.id } : {}) },
+  };
+}
+
+/**
+ * The stable identity of a claim: the rule, the document and the claim's words normalised (case,
+ * whitespace, emphasis), never its line, so a claim keeps it when the document around it changes.
+ */
+export function claimFingerprintBase(documentPath: string, claimText: string): string {
+  return createHash("sha256")
+    .update([OVERCLAIMED_RULE_ID, documentPath, normaliseClaimText(claimText)].join("\u0000"))
+    .digest("hex");
 }
 
 function findingResult(

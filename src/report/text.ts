@@ -1,6 +1,8 @@
 import type { AuditReport, PhaseReport, PhaseStatus } from "../audit/types.js";
 import type { CheckStatus, Finding, Severity } from "../check/types.js";
-import { findingsText, locationText, phasesText, skipText, STATUS_LOOK, totals, visible } from "./common.js";
+import type { ClaimReport, DocumentReport } from "../claims/types.js";
+import { CLAIM_TEXT_MAX, claimedText, claimLocation, clip, currentPhaseOf, firstEvidence, groupClaims, REASON_MAX } from "./claims.js";
+import { findingsText, locationText, phasesText, plural, skipText, STATUS_LOOK, totals, visible } from "./common.js";
 
 export interface TextOptions {
   /** ANSI colour; the CLI passes `stdout.isTTY && !NO_COLOR`. Without it the output has no escape codes at all. */
@@ -40,8 +42,10 @@ const PHASE_STYLE: Readonly<Record<PhaseStatus, Style>> = { complete: "green", i
 const SEVERITY_STYLE: Readonly<Record<Severity, Style>> = { error: "red", warning: "yellow", notice: "cyan" };
 
 /**
- * The report for a terminal: per phase a header line and one line per check, findings indented
- * under their check with their help, then skipped files, notes and a final verdict line.
+ * The report for a terminal: the phase the repository is at, then per phase a header line
+ * ("ahead, waiting on …" when it is complete before a phase it requires) and one line per check,
+ * findings indented under their check with their help, the phase document's summary with its
+ * overclaimed and ambiguous claims; then skipped files, notes and a final verdict line.
  */
 export function renderText(report: AuditReport, options: TextOptions): string {
   const paint = (style: Style, text: string): string => {
@@ -58,6 +62,14 @@ export function renderText(report: AuditReport, options: TextOptions): string {
       ? `checklist: ${paint("yellow", "built-in default")} (advisory; no checklist file was found)`
       : `checklist: ${visible(report.checklist.path ?? "(unnamed)", false)}`,
   );
+  if (report.phases.length > 0) {
+    const current = currentPhaseOf(report);
+    out.push(
+      report.currentPhase === null
+        ? `current phase: ${paint("green", "none")} (every phase is complete)`
+        : `current phase: ${paint("bold", visible(report.currentPhase, false))}${current === null ? "" : ` (${visible(current.name, false)})`}`,
+    );
+  }
 
   // One layout for every phase, so the columns line up down the whole report.
   const checks = report.phases.flatMap((p) => p.checks);
@@ -101,11 +113,9 @@ function renderPhase(phase: PhaseReport, widths: Widths, paint: Paint): string[]
   const lines: string[] = [];
   const name = paint("bold", `${visible(phase.name, false)} (${visible(phase.id, false)})`);
   const status = paint(PHASE_STYLE[phase.status], phase.status.toUpperCase());
-  lines.push(`${name}  ${phase.gate} gate  ${status}  ${phase.passed}/${phase.total} passed`);
-  if (phase.checks.length === 0) {
-    lines.push(`${CHECK_INDENT}(no checks)`);
-    return lines;
-  }
+  const ahead = phase.ahead === undefined ? "" : `  ${paint("yellow", `ahead, waiting on ${(phase.waitingOn ?? []).map((id) => visible(id, false)).join(", ")}`)}`;
+  lines.push(`${name}  ${phase.gate} gate  ${status}  ${phase.passed}/${phase.total} passed${ahead}`);
+  if (phase.checks.length === 0) lines.push(`${CHECK_INDENT}(no checks)`);
 
   const { status: statusWidth, id: idWidth } = widths;
   for (const check of phase.checks) {
@@ -118,7 +128,58 @@ function renderPhase(phase: PhaseReport, widths: Widths, paint: Paint): string[]
     lines.push(...wrap(visible(check.summary), prefix, " ".repeat(Math.min(shown, 40)), shown));
     for (const finding of check.findings) lines.push(...renderFinding(finding, paint));
   }
+  if (phase.document !== undefined) lines.push(...renderDocument(phase.document, phase.claims ?? [], paint));
   return lines;
+}
+
+/**
+ * The phase document: its summary line, then each overclaimed claim with its first piece of
+ * evidence, each ambiguous claim with its candidates, and how many other claims there are (the
+ * JSON format lists them all). A document that could not be read is one line.
+ */
+function renderDocument(document: DocumentReport, claims: readonly ClaimReport[], paint: Paint): string[] {
+  const path = visible(document.path, false);
+  if (document.status !== "read") {
+    const why = document.error ?? document.summary;
+    const prefix = `${CHECK_INDENT}document ${path}: ${paint("yellow", document.status)}, no claims read: `;
+    return wrap(visible(why), prefix, DETAIL_INDENT, CHECK_INDENT.length + 11 + path.length + document.status.length + 18);
+  }
+  const lines = wrap(visible(document.summary), `${CHECK_INDENT}document ${path}: `, DETAIL_INDENT, CHECK_INDENT.length + 11 + path.length);
+  const groups = groupClaims(claims);
+  for (const claim of groups.overclaimed) {
+    const reason = `${claimedText(claim.state)}; ${clip(claim.reason, REASON_MAX)}`;
+    lines.push(...renderClaim(document, claim, "overclaimed", "red", reason, paint));
+    const evidence = firstEvidence(claim);
+    if (evidence !== null) {
+      const location = locationText(evidence);
+      const more = (claim.evidence?.length ?? 0) - 1;
+      const said = `${location === null ? "" : `${location}  `}${evidence.message}${more > 0 ? ` (and ${plural(more, "more finding")})` : ""}`;
+      lines.push(...wrap(visible(said), `${DETAIL_INDENT}${paint("dim", "evidence:")} `, `${DETAIL_INDENT}          `, DETAIL_INDENT.length + 10));
+    }
+  }
+  for (const claim of groups.ambiguous) {
+    const candidates = (claim.ambiguous ?? []).map((c) => `${c.id} ('${c.phrase}')`).join(", ");
+    lines.push(...renderClaim(document, claim, "ambiguous", "cyan", `names more than one check: ${candidates}`, paint));
+  }
+  const rest = [
+    [document.counts.backed, "backed"],
+    [groups.pending.length, "pending"],
+    [groups.underclaimed.length, "underclaimed"],
+    [groups.unverifiable.length, "unverifiable"],
+  ] as const;
+  const others = rest.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  if (others.length > 0) {
+    lines.push(...wrap(`${others.join(", ")} (the JSON format lists every claim)`, `${FINDING_INDENT}${paint("dim", "other claims:")} `, DETAIL_INDENT, FINDING_INDENT.length + 14));
+  }
+  return lines;
+}
+
+/** `docs/PHASE1.md:42  overclaimed  "Removed --reload" — claimed done; dockerfile-reload fails: …`. */
+function renderClaim(document: DocumentReport, claim: ClaimReport, label: string, style: Style, said: string, paint: Paint): string[] {
+  const where = `${visible(claimLocation(document, claim), false)}  `;
+  const prefix = `${FINDING_INDENT}${where}${paint(style, label)}  `;
+  const shown = FINDING_INDENT.length + where.length + label.length + 2;
+  return wrap(visible(`"${clip(claim.text, CLAIM_TEXT_MAX)}" — ${said}`), prefix, DETAIL_INDENT, shown);
 }
 
 function renderFinding(finding: Finding, paint: Paint): string[] {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditReport, CheckReport, PhaseReport } from "../../src/audit/types.js";
 import type { Finding } from "../../src/check/types.js";
+import type { ClaimReport } from "../../src/claims/types.js";
 import type { ConfigError } from "../../src/config/types.js";
 import {
   annotationLevel,
@@ -36,12 +37,37 @@ describe("checkRunOutput on the fixture report", () => {
     expect(runs.map((r) => [r.name, r.title, r.conclusion])).toEqual([
       ["phase-gate: Foundation & Security", "2/5 checks pass", "failure"],
       ["phase-gate: Production hardening", "1/2 checks pass", "neutral"],
-      ["phase-gate: Release readiness", "2/2 checks pass", "success"],
+      // Complete, but ahead of phase 1, which it requires.
+      ["phase-gate: Release readiness", "2/2 checks pass", "neutral"],
     ]);
   });
 
-  it("annotates every finding with a path and a line, levels mapped from severity, help in the message", () => {
+  it("annotates each overclaimed claim on its document line first, then every finding with a path and a line, levels mapped from severity, help in the message", () => {
     expect(checkRunOutput(fixtureReport, "phase-1").annotations).toEqual([
+      {
+        path: "docs/PHASE1.md",
+        start_line: 9,
+        end_line: 9,
+        annotation_level: "failure",
+        title: "claim overclaimed: pre-commit-config",
+        message: [
+          '"Pre-commit hooks: ruff, black, mypy, bandit, detect-secrets" is marked done, but pre-commit-config warns: 1 of 5 required hooks is missing; every rev is pinned',
+          "",
+          "Evidence:",
+          "- .pre-commit-config.yaml:12-14: the required hook 'mypy' is not configured",
+          "- .pre-commit-config.yaml: default_install_hook_types is not set, so only the pre-commit stage is installed",
+        ].join("\n"),
+      },
+      {
+        path: "docs/PHASE1.md",
+        start_line: 11,
+        end_line: 11,
+        annotation_level: "failure",
+        title: "claim overclaimed: dockerfile-reload",
+        message:
+          '"Removed `--reload` from production Dockerfiles" is marked done, but dockerfile-reload fails: 1 production Dockerfile starts uvicorn with --reload\n\n' +
+          "Evidence:\n- services/api/Dockerfile:14: uvicorn is started with --reload in the final stage",
+      },
       {
         path: ".secrets.baseline",
         start_line: 2,
@@ -78,20 +104,30 @@ describe("checkRunOutput on the fixture report", () => {
   it("summarises a phase with its table, why it concludes so, and the checklist", () => {
     expect(checkRunOutput(fixtureReport, "phase-3").summary).toBe(
       [
-        "### ✅ Release readiness (`phase-3`)",
+        "### ⏩ Release readiness (`phase-3`)",
         "",
-        "**complete** · required gate · ██████████ 2/2 checks pass",
+        "**complete** · required gate · ██████████ 2/2 checks pass · **ahead, waiting on `phase-1`**",
         "",
         "| Status | Check | Summary |",
         "| --- | --- | --- |",
         `| ✅ pass | [\`secrets-baseline\`](${DOCS}/secrets-baseline.md) | .secrets.baseline is valid and wired into the detect-secrets hook |`,
         `| ✅ pass | [\`file-absent\`](${DOCS}/file-absent.md) | no .env file is committed |`,
         "",
-        "Every applicable check of this phase passes.",
+        "Complete, but ahead: waiting on **Foundation &amp; Security** (`phase-1`), which is not complete yet, so this check run is neutral.",
         "",
         "Checklist: `.github/phase-gate.yml`",
         "",
       ].join("\n"),
+    );
+    const { requires: _r, waitingOn: _w, ahead: _a, ...inOrder } = fixtureReport.phases[2] as PhaseReport;
+    const notAhead: AuditReport = { ...fixtureReport, phases: [...fixtureReport.phases.slice(0, 2), inOrder] };
+    expect(checkRunOutput(notAhead, "phase-3").summary).toContain("\n\nEvery applicable check of this phase passes.\n\n");
+    // The document's summary line is in the summary, linked; a missing document is said so.
+    expect(checkRunOutput(fixtureReport, "phase-1").summary).toContain(
+      `\n📄 Claims of [\`docs/PHASE1.md\`](${BLOB}/docs/PHASE1.md): claims 60% complete (line 4); 2 of 6 verifiable claims backed, 2 overclaimed, 1 underclaimed, 1 pending; 3 unverifiable (1 ambiguous)\n`,
+    );
+    expect(checkRunOutput(fixtureReport, "phase-2").summary).toContain(
+      "\n📄 Claims of `docs/PHASE2.md`: **missing**, docs/PHASE2.md is not in the repository; no claims read, the checks ran all the same.\n",
     );
     expect(checkRunOutput(fixtureReport, "phase-1").summary).toContain("\nA check of this phase fails and its gate is `required`, so this check run fails.\n");
     expect(checkRunOutput(fixtureReport, "phase-2").summary).toContain("\nNot every check of this phase passes yet (none fails), so this check run is neutral.\n");
@@ -120,6 +156,18 @@ describe("checkRunOutput on the fixture report", () => {
     );
   });
 
+  it("puts the claims of the phase document in the text before the findings", () => {
+    const out = checkRunOutput(fixtureReport, "phase-1").text;
+    const order = ["**Overclaimed**: 2 claims", "**Pending**: 1 claim", "**Underclaimed**: 1 claim", "**Ambiguous**: 1 claim", "<details><summary>2 unverifiable claims", "</details>", "**`secrets-baseline`** (pass)"];
+    const at = order.map((s) => out.indexOf(s));
+    expect(at.every((i) => i >= 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(out).toContain(
+      `- [\`docs/PHASE1.md:11\`](${BLOB}/docs/PHASE1.md#L11) "Removed \\\`--reload\\\` from production Dockerfiles" — claimed done; \`dockerfile-reload\` fails: 1 production Dockerfile starts uvicorn with --reload` +
+        `<br>*Evidence:* [\`services/api/Dockerfile:14\`](${BLOB}/services/api/Dockerfile#L14): uvicorn is started with --reload in the final stage\n`,
+    );
+  });
+
   it("adds extra notes to the text and says 'No findings.' when there are none", () => {
     const report = reportWith({ status: "complete", passed: 1, checks: [{ id: "file-exists", status: "pass", summary: "ok", findings: [] }] });
     expect(checkRunOutput(report, "p", { extraNotes: ["3 annotations of an earlier audit no longer apply."] }).text).toBe(
@@ -141,6 +189,29 @@ describe("conclusions and levels", () => {
     expect(checkRunConclusion({ status: "incomplete", gate: "required" })).toBe("neutral");
     const advisoryFailing = reportWith({ gate: "advisory", checks: [{ id: "x", status: "fail", summary: "no", findings: [] }] });
     expect(checkRunOutput(advisoryFailing, "p").summary).toContain("A check of this phase fails, but its gate is `advisory`, so this check run is neutral.");
+  });
+
+  it("a phase complete ahead of one it requires takes its 'ahead' conclusion: neutral by default, success when configured", () => {
+    expect(checkRunConclusion({ status: "complete", gate: "required", ahead: "neutral" })).toBe("neutral");
+    expect(checkRunConclusion({ status: "complete", gate: "advisory", ahead: "neutral" })).toBe("neutral");
+    expect(checkRunConclusion({ status: "complete", gate: "required", ahead: "success" })).toBe("success");
+    const ahead = (conclusion: "neutral" | "success"): AuditReport =>
+      reportWith({
+        id: "p",
+        status: "complete",
+        passed: 1,
+        requires: ["q"],
+        waitingOn: ["q"],
+        ahead: conclusion,
+        checks: [{ id: "file-exists", status: "pass", summary: "ok", findings: [] }],
+      });
+    const neutral = checkRunOutput(ahead("neutral"), "p");
+    expect(neutral.conclusion).toBe("neutral");
+    // The phase it waits on is not in this report: named by its id.
+    expect(neutral.summary).toContain("\nComplete, but ahead: waiting on `q`, which is not complete yet, so this check run is neutral.\n");
+    const success = checkRunOutput(ahead("success"), "p");
+    expect(success.conclusion).toBe("success");
+    expect(success.summary).toContain("\nComplete, but ahead: waiting on `q`, which is not complete yet; the checklist lets a phase that is ahead succeed.\n");
   });
 
   it("maps error to failure, warning to warning, notice to notice", () => {
@@ -206,6 +277,53 @@ describe("annotations", () => {
       "> [!NOTE]\n> 500 of 600 findings with a file and a line are annotated (at most 500 per check run, errors first); every finding is listed below.",
     );
     expect(checkRunOutput(report, "p", { maxAnnotations: 10 }).annotations.map((a) => a.message)).toEqual(["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7", "e8", "e9"]);
+  });
+
+  /** A phase with 600 errors and `overclaims` overclaimed claims of docs/P.md, on lines 1, 2, … */
+  function withOverclaims(gate: "required" | "advisory", overclaims: number): AuditReport {
+    const errors = Array.from({ length: 600 }, (_, i) => finding({ severity: "error", line: i + 1, message: `e${i}` }));
+    const claims: ClaimReport[] = Array.from({ length: overclaims }, (_, i) => ({
+      text: `claim ${i}`,
+      line: i + 1,
+      state: "done",
+      kind: "task",
+      verdict: "overclaimed",
+      reason: "c fails: s",
+      check: { id: "c", index: 0, by: "phrase", phrase: "claim" },
+      evidence: errors.slice(0, 1),
+    }));
+    const counts = { claims: overclaims, done: overclaims, partial: 0, notDone: 0, verifiable: overclaims, backed: 0, overclaimed: overclaims, underclaimed: 0, pending: 0, unverifiable: 0, ambiguous: 0 };
+    return reportWith({
+      gate,
+      checks: [{ id: "c", status: "fail", summary: "s", findings: errors }],
+      document: { path: "docs/P.md", status: "read", summary: "…", counts, stated: [], notes: [] },
+      claims,
+    });
+  }
+
+  it("keeps overclaimed claims when the cap cuts: they come first, even as warnings under an advisory gate", () => {
+    for (const gate of ["required", "advisory"] as const) {
+      const out = checkRunOutput(withOverclaims(gate, 3), "p");
+      expect(out.annotations).toHaveLength(MAX_ANNOTATIONS);
+      expect(out.annotations.slice(0, 3).map((a) => [a.path, a.start_line, a.annotation_level, a.title])).toEqual(
+        [1, 2, 3].map((line) => ["docs/P.md", line, gate === "required" ? "failure" : "warning", "claim overclaimed: c"]),
+      );
+      expect(out.annotations.slice(3).every((a) => a.path === "a.txt")).toBe(true);
+      expect(out.annotations.at(-1)?.message).toBe("e496");
+      expect(out.text).toContain(
+        "> [!NOTE]\n> 500 of 603 findings and overclaimed claims with a file and a line are annotated (at most 500 per check run, overclaimed claims first, then errors); every one is listed below.",
+      );
+    }
+    // More overclaims than the cap: the first ones, in document order.
+    const many = checkRunOutput(withOverclaims("required", 600), "p", { maxAnnotations: 50 });
+    expect(many.annotations.map((a) => [a.path, a.start_line])).toEqual(Array.from({ length: 50 }, (_, i) => ["docs/P.md", i + 1]));
+  });
+
+  it("annotates no claim of a document that could not be read", () => {
+    const report = withOverclaims("required", 2);
+    const [phase] = report.phases as [PhaseReport];
+    const missing: AuditReport = { ...report, phases: [{ ...phase, document: { ...phase.document!, status: "unreadable", error: "docs/P.md was not read (binary)" } }] };
+    expect(checkRunOutput(missing, "p").annotations.some((a) => a.path === "docs/P.md")).toBe(false);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditReport, CheckReport, PhaseReport } from "../../src/audit/types.js";
+import type { ClaimReport } from "../../src/claims/types.js";
 import { COMMENT_MARKER, COMMENT_MAX_LENGTH, compareReports, phaseComment } from "../../src/report/comment.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
 import { COMMIT, fixtureReport } from "./fixture-report.js";
@@ -28,7 +29,10 @@ const baseReport: AuditReport = {
   ],
 };
 
-const TOP = [
+const BLOB = `https://github.com/acme/storefront/blob/${COMMIT}`;
+
+/** The comment's head: marker, title, verdict, current phase. */
+const HEAD = [
   COMMENT_MARKER,
   "## phase-gate: phase completion",
   "",
@@ -36,13 +40,33 @@ const TOP = [
   "",
   "❌ **Required phase failing:** `phase-1` · Checklist: `.github/phase-gate.yml`",
   "",
-  "| Phase | Gate | Status | Progress |",
-  "| --- | --- | --- | --- |",
-  "| ❌ Foundation &amp; Security (`phase-1`) | required | failing | ████░░░░░░ 2/5 |",
-  "| 🟡 Production hardening (`phase-2`) | advisory | incomplete | █████░░░░░ 1/2 |",
-  "| ✅ Release readiness (`phase-3`) | required | complete | ██████████ 2/2 |",
+  "Current phase: **Foundation &amp; Security** (`phase-1`), the first that is not complete.",
   "",
 ];
+
+/** The overclaims of the fixture, at the top. */
+const CLAIMS = [
+  "### ⚠️ Claims not backed by the code",
+  "",
+  "2 claims of the phase documents are marked done, but the linked checks do not pass:",
+  "",
+  `- **Foundation &amp; Security** (\`phase-1\`): [\`docs/PHASE1.md:9\`](${BLOB}/docs/PHASE1.md#L9) "Pre-commit hooks: ruff, black, mypy, bandit, detect-secrets" — ` +
+    `\`pre-commit-config\` warns: 1 of 5 required hooks is missing; every rev is pinned · evidence: [\`.pre-commit-config.yaml:12-14\`](${BLOB}/.pre-commit-config.yaml#L12-L14)`,
+  `- **Foundation &amp; Security** (\`phase-1\`): [\`docs/PHASE1.md:11\`](${BLOB}/docs/PHASE1.md#L11) "Removed \\\`--reload\\\` from production Dockerfiles" — ` +
+    `\`dockerfile-reload\` fails: 1 production Dockerfile starts uvicorn with --reload · evidence: [\`services/api/Dockerfile:14\`](${BLOB}/services/api/Dockerfile#L14)`,
+  "",
+];
+
+const TABLE = [
+  "| Phase | Gate | Status | Progress | Claims |",
+  "| --- | --- | --- | --- | --- |",
+  "| ❌ Foundation &amp; Security (`phase-1`) | required | failing | ████░░░░░░ 2/5 | claims 60% complete (line 4); 2 of 6 verifiable claims backed, 2 overclaimed, 1 underclaimed, 1 pending; 3 unverifiable (1 ambiguous) |",
+  "| 🟡 Production hardening (`phase-2`) | advisory | incomplete | █████░░░░░ 1/2 | `docs/PHASE2.md` missing |",
+  "| ⏩ Release readiness (`phase-3`) | required | complete (ahead, waiting on `phase-1`) | ██████████ 2/2 | — |",
+  "",
+];
+
+const TOP = [...HEAD, ...CLAIMS, ...TABLE];
 
 const folded = (report: AuditReport): string[] => [
   "",
@@ -126,6 +150,95 @@ describe("phaseComment", () => {
     expect(changesOnly).toContain(`- … and ${300 - shown.length} more lines of changes: compare the check runs of both commits\n`);
 
     for (const maxLength of [700, 1_500, 5_000]) expect(phaseComment(fixtureReport, baseReport, { maxLength }).length).toBeLessThanOrEqual(maxLength);
+  });
+});
+
+describe("phaseComment: claims and phase order", () => {
+  /** The fixture without phase documents, and phase 3 not ahead. */
+  const plain: AuditReport = {
+    ...fixtureReport,
+    phases: fixtureReport.phases.map((p) => {
+      const { document: _d, claims: _c, requires: _r, waitingOn: _w, ahead: _a, ...rest } = p;
+      return rest;
+    }),
+  };
+
+  it("has the section of claims not backed by the code only when a document has overclaims", () => {
+    expect(phaseComment(fixtureReport, null)).toContain(`\n\n${CLAIMS.join("\n")}\n| Phase |`);
+    const noOverclaims: AuditReport = {
+      ...fixtureReport,
+      phases: fixtureReport.phases.map((p) => ({ ...p, claims: (p.claims ?? []).filter((c) => c.verdict !== "overclaimed") })),
+    };
+    const body = phaseComment(noOverclaims, null);
+    expect(body).not.toContain("Claims not backed by the code");
+    expect(body).toContain(`${HEAD.join("\n")}\n| Phase | Gate | Status | Progress | Claims |\n`);
+    // Overclaims of a document that could not be read are not claims anyone made.
+    const [first, ...others] = fixtureReport.phases as [PhaseReport, ...PhaseReport[]];
+    const unread: AuditReport = { ...fixtureReport, phases: [{ ...first, document: { ...first.document!, status: "unreadable", error: "binary" } }, ...others] };
+    expect(phaseComment(unread, null)).not.toContain("Claims not backed by the code");
+  });
+
+  it("keeps the table without a claims column when no phase names a document, and says when every phase is complete", () => {
+    const body = phaseComment(plain, null);
+    expect(body).toContain("\n| Phase | Gate | Status | Progress |\n| --- | --- | --- | --- |\n| ❌ Foundation &amp; Security (`phase-1`) | required | failing | ████░░░░░░ 2/5 |\n");
+    expect(body).toContain("\n| ✅ Release readiness (`phase-3`) | required | complete | ██████████ 2/2 |\n");
+    const done: AuditReport = { ...plain, currentPhase: null, phases: plain.phases.map((p) => ({ ...p, status: "complete" as const })) };
+    expect(phaseComment(done, null)).toContain("\n\nCurrent phase: none, every phase is complete.\n\n");
+  });
+
+  it("lists at most 20 overclaims at the top, then says how many more", () => {
+    const [first, ...others] = fixtureReport.phases as [PhaseReport, ...PhaseReport[]];
+    const claim = (first.claims ?? []).find((c) => c.verdict === "overclaimed") as ClaimReport;
+    const claims = Array.from({ length: 25 }, (_, i): ClaimReport => ({ ...claim, line: 100 + i, text: `Claim ${i}` }));
+    const body = phaseComment({ ...fixtureReport, phases: [{ ...first, claims }, ...others] }, null);
+    expect(body).toContain("25 claims of the phase documents are marked done, but the linked checks do not pass:");
+    const listed = body.split("\n").filter((l) => l.startsWith("- **Foundation &amp; Security** (`phase-1`): [`docs/PHASE1.md:"));
+    expect(listed.map((l) => /PHASE1\.md:(\d+)`/.exec(l)?.[1])).toEqual(Array.from({ length: 20 }, (_, i) => String(100 + i)));
+    expect(body).toContain(`${listed.at(-1)}\n- … and 5 more overclaimed claims: see the phases' check runs\n\n| Phase |`);
+  });
+
+  it("stays within its length with many long overclaims, keeping the claims section's start", () => {
+    const [first, ...others] = fixtureReport.phases as [PhaseReport, ...PhaseReport[]];
+    const claim = (first.claims ?? []).find((c) => c.verdict === "overclaimed") as ClaimReport;
+    const claims = Array.from({ length: 20 }, (_, i): ClaimReport => ({ ...claim, line: 100 + i, text: `Claim ${i} ${"x".repeat(300)}` }));
+    const report: AuditReport = { ...fixtureReport, phases: [{ ...first, claims }, ...others] };
+    for (const maxLength of [3_000, 6_000, 12_000]) {
+      const body = phaseComment(report, baseReport, { maxLength });
+      expect(body.length).toBeLessThanOrEqual(maxLength);
+      expect(body).toContain("### ⚠️ Claims not backed by the code");
+      expect(body).toMatch(/\n- … and \d+ more overclaimed claims: see the phases' check runs\n/);
+      // The table still has its rows.
+      expect(body).toContain("| ⏩ Release readiness (`phase-3`) |");
+    }
+  });
+
+  it("tells claims that were backed at base and are overclaimed at head, and the reverse", () => {
+    const [first, ...others] = fixtureReport.phases as [PhaseReport, ...PhaseReport[]];
+    const backed = (c: ClaimReport): ClaimReport => {
+      const { evidence: _e, ...rest } = c;
+      return { ...rest, verdict: "backed", reason: "dockerfile-reload passes: ok" };
+    };
+    // At base, the --reload claim was backed (on another line, written otherwise), and the hooks claim overclaimed.
+    const baseClaims = (first.claims ?? []).map((c) => (c.line === 11 ? { ...backed(c), line: 7, text: "Removed `--reload`  from production dockerfiles" } : c));
+    const base: AuditReport = { ...fixtureReport, commit: BASE, phases: [{ ...first, claims: baseClaims }, ...others] };
+    const headClaims = (first.claims ?? []).map((c) => (c.line === 9 ? backed(c) : c));
+    const head: AuditReport = { ...fixtureReport, phases: [{ ...first, claims: headClaims }, ...others] };
+    const [change] = compareReports(head, base);
+    expect(change?.claims).toEqual([
+      { phaseId: "phase-1", path: "docs/PHASE1.md", line: 9, text: "Pre-commit hooks: ruff, black, mypy, bandit, detect-secrets", from: "overclaimed", to: "backed", checkId: "pre-commit-config" },
+      { phaseId: "phase-1", path: "docs/PHASE1.md", line: 11, text: "Removed `--reload` from production Dockerfiles", from: "backed", to: "overclaimed", checkId: "dockerfile-reload" },
+    ]);
+    expect(phaseComment(head, base)).toContain(
+      [
+        "- ❌ **Foundation &amp; Security** (`phase-1`): failing (unchanged), 2/5 checks pass",
+        `  - ✅ claim [\`docs/PHASE1.md:9\`](${BLOB}/docs/PHASE1.md#L9) "Pre-commit hooks: ruff, black, mypy, bandit, detect-secrets": overclaimed → backed (\`pre-commit-config\`)`,
+        `  - ❌ claim [\`docs/PHASE1.md:11\`](${BLOB}/docs/PHASE1.md#L11) "Removed \\\`--reload\\\` from production Dockerfiles": backed → overclaimed (\`dockerfile-reload\`)`,
+      ].join("\n"),
+    );
+    // Verdicts that did not move between backed and overclaimed are not told; nor is another document's claim.
+    expect(compareReports(fixtureReport, { ...fixtureReport, commit: BASE })).toEqual([]);
+    const moved: AuditReport = { ...base, phases: [{ ...first, claims: baseClaims, document: { ...first.document!, path: "docs/OLD.md" } }, ...others] };
+    expect(compareReports(head, moved)).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { AuditReport } from "../../src/audit/types.js";
+import type { Finding } from "../../src/check/types.js";
 
 /**
  * The one report every renderer's golden file is made from. It holds, on purpose: three phases
@@ -7,8 +8,40 @@ import type { AuditReport } from "../../src/audit/types.js";
  * facts, skipped files of several reasons, notes, a link base, one finding shared by two phases
  * (the same check in both), and a message from repository content with `|`, `<script>`, a
  * mention, Markdown punctuation, a control character and a newline in it.
+ *
+ * Claims and phase order: phase 1 names a document whose claims take every verdict (two
+ * overclaimed, one with a finding without a line among its evidence; backed; pending;
+ * underclaimed; one ambiguous; unverifiable ones, one of them from repository text with `|`, HTML
+ * and a mention); phase 2 names a document that is missing; phase 3 is complete but requires
+ * phase 1, so it is ahead (neutral).
  */
 export const COMMIT = "9c1d2e3f4a5b6c7d8e9f00112233445566778899";
+
+const MISSING_HOOK: Finding = {
+  messageId: "missing-hook",
+  severity: "warning",
+  path: ".pre-commit-config.yaml",
+  line: 12,
+  endLine: 14,
+  message: "the required hook 'mypy' is not configured",
+  help: "Add the mirrors-mypy repository with the hook id 'mypy'",
+};
+
+const NO_INSTALL_TYPES: Finding = {
+  messageId: "no-install-types",
+  severity: "notice",
+  path: ".pre-commit-config.yaml",
+  message: "default_install_hook_types is not set, so only the pre-commit stage is installed",
+};
+
+const DEV_SERVER_FLAG: Finding = {
+  messageId: "dev-server-flag",
+  severity: "error",
+  path: "services/api/Dockerfile",
+  line: 14,
+  message: "uvicorn is started with --reload in the final stage",
+  help: "Drop --reload; keep it in Dockerfile.dev or a compose override",
+};
 
 export const fixtureReport: AuditReport = {
   repository: "acme/storefront",
@@ -43,23 +76,7 @@ export const fixtureReport: AuditReport = {
           id: "pre-commit-config",
           status: "warn",
           summary: "1 of 5 required hooks is missing; every rev is pinned",
-          findings: [
-            {
-              messageId: "missing-hook",
-              severity: "warning",
-              path: ".pre-commit-config.yaml",
-              line: 12,
-              endLine: 14,
-              message: "the required hook 'mypy' is not configured",
-              help: "Add the mirrors-mypy repository with the hook id 'mypy'",
-            },
-            {
-              messageId: "no-install-types",
-              severity: "notice",
-              path: ".pre-commit-config.yaml",
-              message: "default_install_hook_types is not set, so only the pre-commit stage is installed",
-            },
-          ],
+          findings: [MISSING_HOOK, NO_INSTALL_TYPES],
         },
         {
           id: "coverage-threshold",
@@ -72,22 +89,131 @@ export const fixtureReport: AuditReport = {
           id: "dockerfile-reload",
           status: "fail",
           summary: "1 production Dockerfile starts uvicorn with --reload",
-          findings: [
-            {
-              messageId: "dev-server-flag",
-              severity: "error",
-              path: "services/api/Dockerfile",
-              line: 14,
-              message: "uvicorn is started with --reload in the final stage",
-              help: "Drop --reload; keep it in Dockerfile.dev or a compose override",
-            },
-          ],
+          findings: [DEV_SERVER_FLAG],
         },
         {
           id: "index-migrations",
           status: "error",
           summary: "the check index-migrations failed to run: Cannot read properties of undefined (reading 'stmts')",
           findings: [],
+        },
+      ],
+      document: {
+        path: "docs/PHASE1.md",
+        status: "read",
+        summary: "claims 60% complete (line 4); 2 of 6 verifiable claims backed, 2 overclaimed, 1 underclaimed, 1 pending; 3 unverifiable (1 ambiguous)",
+        counts: {
+          claims: 9,
+          done: 7,
+          partial: 1,
+          notDone: 1,
+          verifiable: 6,
+          backed: 2,
+          overclaimed: 2,
+          underclaimed: 1,
+          pending: 1,
+          unverifiable: 3,
+          ambiguous: 1,
+        },
+        stated: [{ text: "Overall: 60% Complete", line: 4, source: "label", percent: 60 }],
+        notes: ["line 22: the status 'Blocked on vendor' was not recognised"],
+      },
+      claims: [
+        {
+          text: "Created `.secrets.baseline` for secret tracking",
+          line: 8,
+          state: "done",
+          kind: "item",
+          section: "Security",
+          verdict: "backed",
+          reason: "secrets-baseline passes: .secrets.baseline is valid and wired into the detect-secrets hook",
+          check: { id: "secrets-baseline", index: 0, by: "phrase", phrase: ".secrets.baseline" },
+        },
+        {
+          text: "Pre-commit hooks: ruff, black, mypy, bandit, detect-secrets",
+          line: 9,
+          state: "done",
+          kind: "task",
+          section: "Security",
+          verdict: "overclaimed",
+          reason: "pre-commit-config warns: 1 of 5 required hooks is missing; every rev is pinned",
+          check: { id: "pre-commit-config", index: 1, by: "phrase", phrase: "Pre-commit hooks" },
+          evidence: [MISSING_HOOK, NO_INSTALL_TYPES],
+        },
+        {
+          text: "Coverage >= 80% enforced in CI",
+          line: 10,
+          state: "done",
+          kind: "task",
+          section: "Quality",
+          verdict: "backed",
+          reason: "coverage-threshold passes: coverage must reach 85% (pyproject.toml:41)",
+          check: { id: "coverage-threshold", index: 2, by: "phrase", phrase: "Coverage" },
+        },
+        {
+          text: "Removed `--reload` from production Dockerfiles",
+          line: 11,
+          state: "done",
+          kind: "task",
+          section: "Quality",
+          verdict: "overclaimed",
+          reason: "dockerfile-reload fails: 1 production Dockerfile starts uvicorn with --reload",
+          check: { id: "dockerfile-reload", index: 3, by: "config", phrase: "Removed `--reload`" },
+          evidence: [DEV_SERVER_FLAG],
+        },
+        {
+          text: "Index migrations created CONCURRENTLY",
+          line: 12,
+          state: "done",
+          kind: "task",
+          section: "Quality",
+          verdict: "unverifiable",
+          reason: "index-migrations failed to run: the check index-migrations failed to run: Cannot read properties of undefined (reading 'stmts')",
+          check: { id: "index-migrations", index: 4, by: "phrase", phrase: "migrations" },
+        },
+        {
+          text: "Compose services drop the development server",
+          line: 15,
+          state: "partial",
+          kind: "item",
+          section: "In progress",
+          verdict: "pending",
+          reason: "dockerfile-reload fails: 1 production Dockerfile starts uvicorn with --reload",
+          check: { id: "dockerfile-reload", index: 3, by: "phrase", phrase: "development server" },
+          evidence: [DEV_SERVER_FLAG],
+        },
+        {
+          text: "Coverage uploaded to Codecov",
+          line: 16,
+          state: "not-done",
+          kind: "task",
+          section: "In progress",
+          verdict: "underclaimed",
+          reason: "coverage-threshold passes: coverage must reach 85% (pyproject.toml:41)",
+          check: { id: "coverage-threshold", index: 2, by: "phrase", phrase: "Coverage" },
+        },
+        {
+          text: "Secrets and coverage gates documented",
+          line: 18,
+          state: "done",
+          kind: "item",
+          section: "In progress",
+          verdict: "unverifiable",
+          reason:
+            "it names more than one check: secrets-baseline ('Secrets'), coverage-threshold ('coverage'); link it in the checklist's 'claims' to choose",
+          ambiguous: [
+            { id: "secrets-baseline", index: 0, by: "phrase", phrase: "Secrets" },
+            { id: "coverage-threshold", index: 2, by: "phrase", phrase: "coverage" },
+          ],
+        },
+        {
+          text: "Rate limiting | <b>10 req/s</b> agreed with @ops",
+          line: 20,
+          state: "done",
+          kind: "table-row",
+          section: "Platform",
+          verdict: "unverifiable",
+          reason: "no check of this phase covers it",
         },
       ],
     },
@@ -133,6 +259,28 @@ export const fixtureReport: AuditReport = {
           findings: [],
         },
       ],
+      document: {
+        path: "docs/PHASE2.md",
+        status: "missing",
+        error: "docs/PHASE2.md is not in the repository",
+        summary: "no claims read: docs/PHASE2.md is not in the repository",
+        counts: {
+          claims: 0,
+          done: 0,
+          partial: 0,
+          notDone: 0,
+          verifiable: 0,
+          backed: 0,
+          overclaimed: 0,
+          underclaimed: 0,
+          pending: 0,
+          unverifiable: 0,
+          ambiguous: 0,
+        },
+        stated: [],
+        notes: [],
+      },
+      claims: [],
     },
     {
       id: "phase-3",
@@ -141,6 +289,9 @@ export const fixtureReport: AuditReport = {
       status: "complete",
       passed: 2,
       total: 2,
+      requires: ["phase-1"],
+      waitingOn: ["phase-1"],
+      ahead: "neutral",
       checks: [
         {
           id: "secrets-baseline",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AuditReport, CheckReport, PhaseReport } from "../../src/audit/types.js";
 import type { Finding } from "../../src/check/types.js";
+import type { ClaimReport } from "../../src/claims/types.js";
 import { code, MARKDOWN_MAX_LENGTH, progressBar, renderMarkdown, text } from "../../src/report/markdown.js";
 import { fixtureReport } from "./fixture-report.js";
 
@@ -130,6 +131,8 @@ describe("renderMarkdown", () => {
       const cut = out.indexOf("\n\n> [!WARNING]\n");
       // Backticks come in pairs: no code span (and so no link around one) is left open.
       expect((out.match(/`/g) ?? []).length % 2, `maxLength ${max}`).toBe(0);
+      // A folded list is never left open.
+      expect((out.match(/<details>/g) ?? []).length, `maxLength ${max}`).toBe((out.match(/<\/details>/g) ?? []).length);
       if (cut === -1) {
         // Too small for any of the report: only a whole note, or nothing.
         expect(out === "" || /^> \[!WARNING\]\n> [^\n]+\.\n?$/.test(out), `maxLength ${max}: ${out}`).toBe(true);
@@ -139,16 +142,83 @@ describe("renderMarkdown", () => {
     }
   });
 
-  it("drops finding details before phase tables, and counts tables it had to leave out", () => {
+  it("drops lists before phase tables and document summaries: unverifiable claims first, claims to act on last", () => {
     const full = renderMarkdown(fixtureReport);
-    // Room for the tables but not for the findings.
-    const tablesOnly = renderMarkdown(fixtureReport, { maxLength: full.length - 200 });
+    const summaryLine = full.split("\n").find((l) => l.startsWith("📄 Claims of [`docs/PHASE1.md`]")) ?? "";
+    expect(summaryLine).toContain("2 of 6 verifiable claims backed, 2 overclaimed");
+
+    // A little short: only the folded unverifiable claims go, and their <details> goes with them.
+    const nearlyAll = renderMarkdown(fixtureReport, { maxLength: full.length - 200 });
+    expect(nearlyAll).toContain("Not shown: 2 of 2 unverifiable claims. The full report");
+    expect(nearlyAll).not.toContain("<details>");
+    expect(nearlyAll).not.toContain("</details>");
+    expect(nearlyAll).toContain("**Overclaimed**: 2 claims");
+    expect(tableRows(nearlyAll)).toHaveLength(tableRows(full).length);
+
+    // Room for the tables but for no list: every summary stays, the note counts each kind left out.
+    const tablesOnly = renderMarkdown(fixtureReport, { maxLength: full.length - 4500 });
     expect(tableRows(tablesOnly)).toHaveLength(tableRows(full).length);
-    expect(tablesOnly).toMatch(/Not shown: \d of 7 findings/);
+    expect(tablesOnly).toContain(`\n${summaryLine}\n`);
+    expect(tablesOnly).toContain("📄 Claims of `docs/PHASE2.md`: **missing**");
+    expect(tablesOnly).toContain("**ahead, waiting on `phase-1`**");
+    expect(tablesOnly).not.toContain("**Overclaimed**");
+    expect(tablesOnly).toMatch(/Not shown: 5 of 5 listed claims, 7 of 7 findings, 2 of 2 unverifiable claims, [1-4] of 4 skipped files\./);
 
     const tiny = renderMarkdown(fixtureReport, { maxLength: 1500 });
-    expect(tiny).toMatch(/Not shown: [123] of 3 phase tables \(whole or in part\), 7 of 7 findings, 4 of 4 skipped files\./);
+    expect(tiny).toMatch(/Not shown: [123] of 3 phase tables \(whole or in part\), 5 of 5 listed claims, 7 of 7 findings, 2 of 2 unverifiable claims, 4 of 4 skipped files\./);
     expect(tiny.length).toBeLessThanOrEqual(1500);
+  });
+
+  it("keeps overclaimed claims before findings when a report is cut", () => {
+    const report = bigReport(300);
+    const phase = report.phases[0];
+    if (phase === undefined) throw new Error("big report has phases");
+    const claims: ClaimReport[] = Array.from({ length: 40 }, (_, i) => ({
+      text: `Item ${i} is done`,
+      line: i + 1,
+      state: "done",
+      kind: "task",
+      verdict: i % 2 === 0 ? "overclaimed" : "unverifiable",
+      reason: i % 2 === 0 ? "dockerfile-reload fails: 300 problems in phase 1" : "no check of this phase covers it",
+      ...(i % 2 === 0 ? { check: { id: "dockerfile-reload", index: 0, by: "phrase" as const, phrase: "Item" }, evidence: phase.checks[0]?.findings.slice(0, 5) } : {}),
+    }));
+    const counts = { claims: 40, done: 40, partial: 0, notDone: 0, verifiable: 20, backed: 0, overclaimed: 20, underclaimed: 0, pending: 0, unverifiable: 20, ambiguous: 0 };
+    const withClaims: AuditReport = {
+      ...report,
+      phases: [{ ...phase, document: { path: "docs/PHASE1.md", status: "read", summary: "claims 100% complete (40 of 40 items marked done); 0 of 20 verifiable claims backed, 20 overclaimed; 20 unverifiable", counts, stated: [], notes: [] }, claims }, ...report.phases.slice(1)],
+    };
+    const out = renderMarkdown(withClaims);
+    expect(out.length).toBeLessThanOrEqual(MARKDOWN_MAX_LENGTH);
+    // Every overclaim is there (listed before any finding), in document order; unverifiable ones are not.
+    const overclaims = out.split("\n").filter((l) => l.startsWith("- [`docs/PHASE1.md:"));
+    expect(overclaims.map((l) => /PHASE1\.md:(\d+)/.exec(l)?.[1])).toEqual(Array.from({ length: 20 }, (_, i) => String(2 * i + 1)));
+    expect(out.indexOf("**Overclaimed**: 20 claims")).toBeLessThan(out.indexOf("**`dockerfile-reload`** (fail)"));
+    expect(out).toContain("0 of 20 verifiable claims backed, 20 overclaimed");
+    expect(out).toMatch(/Not shown: \d+ of 2700 findings, 20 of 20 unverifiable claims, \d+ of 300 skipped files\./);
+  });
+
+  it("lists claims by verdict, linked to their line, with the evidence of overclaims", () => {
+    const out = renderMarkdown(fixtureReport);
+    const base = fixtureReport.fileUrlBase ?? "";
+    expect(out).toContain(
+      `- [\`docs/PHASE1.md:11\`](${base}docs/PHASE1.md#L11) "Removed \\\`--reload\\\` from production Dockerfiles" — claimed done; \`dockerfile-reload\` fails: ` +
+        `1 production Dockerfile starts uvicorn with --reload<br>*Evidence:* [\`services/api/Dockerfile:14\`](${base}services/api/Dockerfile#L14): uvicorn is started with --reload in the final stage`,
+    );
+    // Repository text in a claim is escaped like any other.
+    expect(out).toContain('"Rate limiting \\| &lt;b&gt;10 req/s&lt;/b&gt; agreed with @&#8203;ops" — no check of this phase covers it');
+    // Without a link base, places are plain code spans.
+    const { fileUrlBase: _drop, ...local } = fixtureReport;
+    expect(renderMarkdown(local)).toContain("- `docs/PHASE1.md:11` \"Removed");
+  });
+
+  it("clips a very long claim in lists", () => {
+    const phase = fixtureReport.phases[0];
+    if (phase === undefined) throw new Error("fixture has phases");
+    const long = "word ".repeat(100).trim();
+    const claims = (phase.claims ?? []).map((c) => (c.line === 11 ? { ...c, text: long } : c));
+    const out = renderMarkdown({ ...fixtureReport, phases: [{ ...phase, claims }] });
+    const item = out.split("\n").find((l) => l.includes("PHASE1.md:11`](")) ?? "";
+    expect(item).toContain(`"${"word ".repeat(40).slice(0, 199)}…"`);
   });
 
   it("draws the progress bar in ten cells", () => {

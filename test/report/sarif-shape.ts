@@ -17,9 +17,10 @@ const ALLOWED: Record<string, readonly string[]> = {
   invocation: ["executionSuccessful", "toolExecutionNotifications"],
   notification: ["level", "message", "associatedRule", "properties"],
   descriptorReference: ["id", "index"],
-  result: ["ruleId", "ruleIndex", "level", "message", "locations", "partialFingerprints", "properties"],
+  result: ["ruleId", "ruleIndex", "level", "message", "locations", "relatedLocations", "partialFingerprints", "properties"],
   message: ["text"],
   location: ["physicalLocation"],
+  relatedLocation: ["id", "physicalLocation", "message"],
   physicalLocation: ["artifactLocation", "region"],
   artifactLocation: ["uri", "uriBaseId"],
   region: ["startLine", "endLine"],
@@ -149,29 +150,55 @@ export function sarifProblems(log: Json): string[] {
         fail(`${where}.partialFingerprints`, "not an object of strings");
       }
       if (result.properties !== undefined && !isObject(result.properties)) fail(`${where}.properties`, "not an object");
+      const relatedIds = new Set<number>();
+      if (result.relatedLocations !== undefined) {
+        if (!Array.isArray(result.relatedLocations) || result.relatedLocations.length === 0) fail(`${where}.relatedLocations`, "not a non-empty array");
+        else {
+          result.relatedLocations.forEach((l, j) => {
+            const lw = `${where}.relatedLocations[${j}]`;
+            const related = object(l, "relatedLocation", lw);
+            if (!related) return;
+            // §3.28.2: an id is a non-negative integer, unique within the result.
+            if (typeof related.id !== "number" || !Number.isInteger(related.id) || related.id < 0) fail(`${lw}.id`, "not an integer >= 0");
+            else if (relatedIds.has(related.id)) fail(`${lw}.id`, `duplicate id ${related.id}`);
+            else relatedIds.add(related.id);
+            if (related.message !== undefined) message(related.message, `${lw}.message`);
+            physicalLocation(related.physicalLocation, lw);
+          });
+        }
+      }
+      // §3.11.6: an embedded link `[text](n)` in a plain-text message points at a related location's id.
+      const text = isObject(result.message) && typeof result.message.text === "string" ? result.message.text : "";
+      for (const m of text.matchAll(/(?<!\\)\[(?:[^\]\\]|\\.)*\]\((\d+)\)/g)) {
+        if (!relatedIds.has(Number(m[1]))) fail(`${where}.message`, `links to related location ${m[1]}, which the result does not have`);
+      }
       if (result.locations === undefined) return;
       if (!Array.isArray(result.locations) || result.locations.length === 0) return fail(`${where}.locations`, "not a non-empty array");
       result.locations.forEach((l, j) => {
         const lw = `${where}.locations[${j}]`;
-        const physical = object(object(l, "location", lw)?.physicalLocation, "physicalLocation", `${lw}.physicalLocation`);
-        if (!physical) return;
-        const artifact = object(physical.artifactLocation, "artifactLocation", `${lw}.artifactLocation`);
-        if (artifact && string(artifact.uri, `${lw}.uri`)) {
-          // A relative reference: no scheme, no leading slash, nothing a URI may not hold raw.
-          if (/^[a-z][a-z0-9+.-]*:/i.test(artifact.uri) || artifact.uri.startsWith("/")) fail(`${lw}.uri`, "not relative");
-          if (/[\s<>"{}|\\^`]/.test(artifact.uri)) fail(`${lw}.uri`, `characters that must be percent-encoded: ${artifact.uri}`);
-          if (artifact.uriBaseId !== "%SRCROOT%") fail(`${lw}.uriBaseId`, "expected %SRCROOT%");
-        }
-        if (physical.region === undefined) return;
-        const region = object(physical.region, "region", `${lw}.region`);
-        if (!region) return;
-        const { startLine, endLine } = region;
-        if (typeof startLine !== "number" || !Number.isInteger(startLine) || startLine < 1) fail(`${lw}.region.startLine`, "not an integer >= 1");
-        if (endLine !== undefined && (typeof endLine !== "number" || !Number.isInteger(endLine) || typeof startLine !== "number" || endLine < startLine)) {
-          fail(`${lw}.region.endLine`, "not an integer >= startLine");
-        }
+        physicalLocation(object(l, "location", lw)?.physicalLocation, lw);
       });
     });
   }
   return problems;
+
+  function physicalLocation(value: Json, lw: string): void {
+    const physical = object(value, "physicalLocation", `${lw}.physicalLocation`);
+    if (!physical) return;
+    const artifact = object(physical.artifactLocation, "artifactLocation", `${lw}.artifactLocation`);
+    if (artifact && string(artifact.uri, `${lw}.uri`)) {
+      // A relative reference: no scheme, no leading slash, nothing a URI may not hold raw.
+      if (/^[a-z][a-z0-9+.-]*:/i.test(artifact.uri) || artifact.uri.startsWith("/")) fail(`${lw}.uri`, "not relative");
+      if (/[\s<>"{}|\\^`]/.test(artifact.uri)) fail(`${lw}.uri`, `characters that must be percent-encoded: ${artifact.uri}`);
+      if (artifact.uriBaseId !== "%SRCROOT%") fail(`${lw}.uriBaseId`, "expected %SRCROOT%");
+    }
+    if (physical.region === undefined) return;
+    const region = object(physical.region, "region", `${lw}.region`);
+    if (!region) return;
+    const { startLine, endLine } = region;
+    if (typeof startLine !== "number" || !Number.isInteger(startLine) || startLine < 1) fail(`${lw}.region.startLine`, "not an integer >= 1");
+    if (endLine !== undefined && (typeof endLine !== "number" || !Number.isInteger(endLine) || typeof startLine !== "number" || endLine < startLine)) {
+      fail(`${lw}.region.endLine`, "not an integer >= startLine");
+    }
+  }
 }

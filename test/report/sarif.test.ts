@@ -2,7 +2,8 @@ import type { Log, Result } from "sarif";
 import { describe, expect, it } from "vitest";
 import type { AuditReport, PhaseReport } from "../../src/audit/types.js";
 import type { Finding } from "../../src/check/types.js";
-import { FINGERPRINT_KEY, renderSarif } from "../../src/report/sarif.js";
+import type { ClaimReport } from "../../src/claims/types.js";
+import { FINGERPRINT_KEY, OVERCLAIMED_RULE_ID, renderSarif } from "../../src/report/sarif.js";
 import { fixtureReport } from "./fixture-report.js";
 import { sarifProblems } from "./sarif-shape.js";
 
@@ -50,7 +51,12 @@ describe("renderSarif", () => {
 
   it("has one rule per check id of the report, with its docs URL", () => {
     const ids = [...new Set(fixtureReport.phases.flatMap((p) => p.checks.map((c) => c.id)))];
-    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual(ids);
+    // The rule of overclaimed claims comes after the checks' (the fixture has overclaims).
+    expect(run?.tool.driver.rules?.map((r) => r.id)).toEqual([...ids, OVERCLAIMED_RULE_ID]);
+    const { phases } = fixtureReport;
+    const noClaims = render({ ...fixtureReport, phases: phases.map((p) => ({ ...p, claims: (p.claims ?? []).filter((c) => c.verdict !== "overclaimed") })) });
+    expect(noClaims.runs[0]?.tool.driver.rules?.map((r) => r.id)).toEqual(ids);
+    expect(resultsOf(noClaims).some((r) => r.ruleId === OVERCLAIMED_RULE_ID)).toBe(false);
     expect(run?.tool.driver.rules?.[3]).toEqual({
       id: "dockerfile-reload",
       name: "DockerfileReload",
@@ -90,7 +96,7 @@ describe("renderSarif", () => {
     const shared = resultsOf(log).filter((r) => r.ruleId === "secrets-baseline");
     expect(shared).toHaveLength(1);
     expect(shared[0]?.properties?.phases).toEqual(["phase-1", "phase-3"]);
-    expect(resultsOf(log)).toHaveLength(6);
+    expect(resultsOf(log).filter((r) => r.ruleId !== OVERCLAIMED_RULE_ID)).toHaveLength(6);
   });
 
   it("reports checks that broke as tool execution notifications", () => {
@@ -123,6 +129,75 @@ describe("renderSarif", () => {
   it("escapes literal brackets in messages (SARIF embedded-link syntax)", () => {
     const text = resultsOf(log).find((r) => r.properties?.messageId === "generated-match")?.message.text;
     expect(text).toContain("\\[x\\](javascript:void)");
+  });
+
+  it("reports each overclaimed claim as an error on its line of the document, the evidence as related locations", () => {
+    const overclaims = resultsOf(log).filter((r) => r.ruleId === OVERCLAIMED_RULE_ID);
+    expect(overclaims).toHaveLength(2);
+    const rules = run?.tool.driver.rules ?? [];
+    expect(rules[overclaims[0]?.ruleIndex ?? -1]?.id).toBe(OVERCLAIMED_RULE_ID);
+    const [hooks, reload] = overclaims;
+    expect(reload).toEqual({
+      ruleId: OVERCLAIMED_RULE_ID,
+      ruleIndex: rules.length - 1,
+      level: "error",
+      message: {
+        text:
+          '"Removed `--reload` from production Dockerfiles" is marked done in docs/PHASE1.md, but dockerfile-reload fails: 1 production Dockerfile starts uvicorn with --reload.\n' +
+          "Evidence: [services/api/Dockerfile:14](1): uvicorn is started with --reload in the final stage",
+      },
+      locations: [{ physicalLocation: { artifactLocation: { uri: "docs/PHASE1.md", uriBaseId: "%SRCROOT%" }, region: { startLine: 11 } } }],
+      relatedLocations: [
+        {
+          id: 1,
+          physicalLocation: { artifactLocation: { uri: "services/api/Dockerfile", uriBaseId: "%SRCROOT%" }, region: { startLine: 14 } },
+          message: { text: "uvicorn is started with --reload in the final stage" },
+        },
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: expect.stringMatching(/^[0-9a-f]{64}:1$/) },
+      properties: { phases: ["phase-1"], check: "dockerfile-reload" },
+    });
+    // Evidence without a line is a related location without a region; each is linked from the message.
+    expect(hooks?.relatedLocations?.map((l) => [l.id, l.physicalLocation?.region?.startLine])).toEqual([
+      [1, 12],
+      [2, undefined],
+    ]);
+    expect(hooks?.message.text).toContain("Evidence: [.pre-commit-config.yaml:12-14](1): the required hook 'mypy' is not configured; [.pre-commit-config.yaml](2): ");
+  });
+
+  it("the structural check catches a message linking to a related location the result does not have", () => {
+    const broken = JSON.parse(JSON.stringify(log)) as Log;
+    const overclaim = resultsOf(broken).find((r) => r.ruleId === OVERCLAIMED_RULE_ID);
+    if (!overclaim) throw new Error("fixture has overclaims");
+    overclaim.relatedLocations = overclaim.relatedLocations?.slice(1);
+    expect(sarifProblems(broken).some((p) => p.includes("links to related location 1"))).toBe(true);
+  });
+
+  it("fingerprints a claim by its document and words: not its line, case, spacing or emphasis", () => {
+    const phase = fixtureReport.phases[0];
+    if (!phase) throw new Error("fixture has phases");
+    const withClaims = (claims: ClaimReport[], path = "docs/PHASE1.md"): Result[] => {
+      const document = phase.document ? { ...phase.document, path } : undefined;
+      return resultsOf(render({ ...fixtureReport, phases: [{ ...phase, ...(document ? { document } : {}), claims }] })).filter((r) => r.ruleId === OVERCLAIMED_RULE_ID);
+    };
+    const claim = (phase.claims ?? []).find((c) => c.line === 11);
+    if (!claim) throw new Error("fixture has the claim");
+    const before = withClaims([claim, { ...claim, line: 30 }]).map(fingerprint);
+    const moved = withClaims([{ ...claim, line: 40, text: "  removed `--RELOAD`   from **production** Dockerfiles " }, { ...claim, line: 41 }]).map(fingerprint);
+    expect(moved).toEqual(before);
+    // The same words twice: told apart by occurrence.
+    expect(before[1]).toBe(`${before[0]?.slice(0, 64)}:2`);
+    expect(withClaims([{ ...claim, text: "Removed --reload from staging Dockerfiles" }]).map(fingerprint)[0]).not.toBe(before[0]);
+    expect(withClaims([claim], "docs/PHASE-1.md").map(fingerprint)[0]).not.toBe(before[0]);
+    // A finding's fingerprint never equals a claim's.
+    expect(resultsOf(log).filter((r) => r.ruleId !== OVERCLAIMED_RULE_ID).map(fingerprint)).not.toContain(before[0]);
+  });
+
+  it("reports no claim of a document that could not be read", () => {
+    const phase = fixtureReport.phases[0];
+    if (!phase?.document) throw new Error("fixture has a document");
+    const missing = render({ ...fixtureReport, phases: [{ ...phase, document: { ...phase.document, status: "missing", error: "gone" } }] });
+    expect(resultsOf(missing).filter((r) => r.ruleId === OVERCLAIMED_RULE_ID)).toEqual([]);
   });
 
   it("leaves out a region whose line is not a valid SARIF line", () => {

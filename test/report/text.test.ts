@@ -76,6 +76,45 @@ describe("renderText", () => {
     );
   });
 
+  it("names the current phase near the top, or says every phase is complete", () => {
+    expect(renderText(fixtureReport, { color: false }).split("\n")[2]).toBe("current phase: phase-1 (Foundation & Security)");
+    const done: AuditReport = { ...fixtureReport, currentPhase: null, phases: fixtureReport.phases.map((p) => ({ ...p, status: "complete" as const })) };
+    expect(renderText(done, { color: false }).split("\n")[2]).toBe("current phase: none (every phase is complete)");
+  });
+
+  it("says 'ahead, waiting on' on the line of a phase complete before one it requires", () => {
+    const out = renderText(fixtureReport, { color: false });
+    expect(out).toContain("\nRelease readiness (phase-3)  required gate  COMPLETE  2/2 passed  ahead, waiting on phase-1\n");
+    expect(renderText(fixtureReport, { color: true })).toContain(`  ${ESC}[33mahead, waiting on phase-1${ESC}[39m\n`);
+  });
+
+  it("lists each overclaim with its first evidence, each ambiguous claim, and counts the rest", () => {
+    const out = renderText(fixtureReport, { color: false });
+    expect(out).toContain(
+      [
+        "      docs/PHASE1.md:11  overclaimed  \"Removed `--reload` from production Dockerfiles\" — claimed",
+        "        done; dockerfile-reload fails: 1 production Dockerfile starts uvicorn with --reload",
+        "        evidence: services/api/Dockerfile:14  uvicorn is started with --reload in the final stage",
+      ].join("\n"),
+    );
+    expect(out).toContain("      other claims: 2 backed, 1 pending, 1 underclaimed, 2 unverifiable (the JSON format lists every\n        claim)\n");
+    // Backed, pending, underclaimed and unverifiable claims are counted, not listed.
+    expect(out).not.toContain("Compose services drop the development server");
+    expect(out).not.toContain("Rate limiting");
+  });
+
+  it("says in one line that a phase document could not be read", () => {
+    const phase = fixtureReport.phases[1];
+    if (!phase?.document) throw new Error("fixture has a missing document");
+    const unreadable: AuditReport = {
+      ...fixtureReport,
+      phases: [{ ...phase, document: { ...phase.document, status: "unreadable", error: "docs/PHASE2.md was not read (binary)" } }],
+    };
+    const lines = renderText(unreadable, { color: false }).split("\n").filter((l) => l.includes("docs/PHASE2.md"));
+    expect(lines).toEqual(["  document docs/PHASE2.md: unreadable, no claims read: docs/PHASE2.md was not read (binary)"]);
+    expect(renderText(fixtureReport, { color: false })).toContain("\n  document docs/PHASE2.md: missing, no claims read: docs/PHASE2.md is not in the repository\n");
+  });
+
   it("makes bidirectional controls in repository text visible", () => {
     const phase = fixtureReport.phases[0];
     if (!phase) throw new Error("fixture has phases");
