@@ -85,7 +85,12 @@ function judge(claim: Claim, link: Link, checks: DocumentInput["checks"]): Claim
   const linked = linkOf(link.target, link.by);
   if (check === undefined) return { ...base, verdict: "unverifiable", reason: "the linked check was not run", check: linked };
   const verdict = verdictOf(claim.state, check.status);
-  const reason = verdict === "unverifiable" ? `${check.id} ${UNDECIDED[check.status] ?? check.status}: ${check.summary}` : `${check.id} ${check.status === "pass" ? "passes" : check.status === "warn" ? "warns" : "fails"}: ${check.summary}`;
+  const reason =
+    check.status === "error"
+      ? check.summary // already "the check <id> failed to run: <why>"
+      : verdict === "unverifiable"
+        ? `${check.id} ${UNDECIDED[check.status] ?? check.status}: ${check.summary}`
+        : `${check.id} ${check.status === "pass" ? "passes" : check.status === "warn" ? "warns" : "fails"}: ${check.summary}`;
   const evidence = verdict === "overclaimed" || verdict === "pending" ? pickEvidence(check.findings) : [];
   return { ...base, verdict, reason, check: linked, ...(evidence.length > 0 ? { evidence } : {}) };
 }
@@ -93,7 +98,6 @@ function judge(claim: Claim, link: Link, checks: DocumentInput["checks"]): Claim
 const UNDECIDED: Partial<Record<CheckStatus, string>> = {
   indeterminate: "could not decide",
   "not-applicable": "found nothing to check",
-  error: "failed to run",
 };
 
 /** The verdict of a claim in `state` about a check that ended `status`. */

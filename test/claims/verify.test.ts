@@ -76,6 +76,11 @@ describe("verifyDocument", () => {
     });
   });
 
+  it("says a broken check's own words once", () => {
+    const broken = { id: "dockerfile-reload", status: "error" as const, summary: "the check dockerfile-reload failed to run: boom", findings: [] };
+    expect(verifyDocument(input(doc, [broken, check("coverage-threshold", "pass")])).claims[0]?.reason).toBe("the check dockerfile-reload failed to run: boom");
+  });
+
   it("says why a claim about a check that could not decide is unverifiable", () => {
     const { claims } = verifyDocument(input(doc, [check("dockerfile-reload", "not-applicable"), check("coverage-threshold", "indeterminate")]));
     expect(claims.slice(0, 2).map((c) => [c.verdict, c.reason])).toEqual([
