@@ -95,6 +95,16 @@ describe("git/trees", () => {
     expect(flat.data.truncated).toBe(false);
   });
 
+  it("cuts the listing at the byte limit too (GitHub's 7 MB), keeping whole entries", async () => {
+    sim.treeMaxBytes = 1000;
+    const { data } = await octokit.rest.git.getTree({ owner: "acme", repo: "widgets", tree_sha: head, recursive: "1" });
+    expect(data.truncated).toBe(true);
+    expect(data.tree.length).toBeGreaterThan(0);
+    expect(Buffer.byteLength(JSON.stringify(data.tree))).toBeLessThanOrEqual(1000);
+    expect(data.tree.map((e) => e.path)).toEqual(gitTree(head, true).slice(0, data.tree.length).map((e) => e.path));
+    sim.treeMaxBytes = 7 * 1024 * 1024;
+  });
+
   it("answers 404 for an unknown tree", async () => {
     await expect(octokit.rest.git.getTree({ owner: "acme", repo: "widgets", tree_sha: "f".repeat(40) })).rejects.toMatchObject({ status: 404 });
   });

@@ -240,27 +240,46 @@ function resolve(method: string, urlPath: string): { op: Operation; path: string
   return aliased === undefined ? undefined : { op: aliased, path: alias };
 }
 
+/** An operation with its template segments compiled: literals compared first, then parameter patterns. */
+interface Candidate {
+  readonly op: Operation;
+  readonly literals: readonly (readonly [number, string])[];
+  readonly patterns: readonly (readonly [number, RegExp])[];
+}
+
+/** Operations by method and segment count, in the description's order (the first of equally literal templates wins). */
+let candidates: Map<string, Candidate[]> | undefined;
+
+function candidatesFor(method: string, count: number): readonly Candidate[] {
+  if (candidates === undefined) {
+    candidates = new Map();
+    for (const op of loadOperations()) {
+      const key = `${op.method} ${op.segments.length}`;
+      const literals: (readonly [number, string])[] = [];
+      const patterns: (readonly [number, RegExp])[] = [];
+      op.segments.forEach((segment, i) => {
+        if (segment.includes("{")) patterns.push([i, segmentPattern(segment)]);
+        else literals.push([i, segment]);
+      });
+      const list = candidates.get(key) ?? [];
+      list.push({ op, literals, patterns });
+      candidates.set(key, list);
+    }
+  }
+  return candidates.get(`${method.toUpperCase()} ${count}`) ?? [];
+}
+
 function matchOperation(method: string, path: string): Operation | undefined {
   const segments = path.split("/").slice(1);
   let best: Operation | undefined;
   let bestLiterals = -1;
-  for (const op of loadOperations()) {
-    if (op.method !== method.toUpperCase() || op.segments.length !== segments.length) continue;
-    let literals = 0;
-    let matches = true;
-    op.segments.forEach((templateSegment, i) => {
-      const actual = segments[i] ?? "";
-      if (!matches) return;
-      if (templateSegment.includes("{")) {
-        if (!segmentPattern(templateSegment).test(actual)) matches = false;
-      } else if (templateSegment === actual) literals += 1;
-      else matches = false;
-    });
+  for (const { op, literals, patterns } of candidatesFor(method, segments.length)) {
     // The most specific template wins: `/repos/{o}/{r}/check-runs/{id}` over a template with more parameters.
-    if (matches && literals > bestLiterals) {
-      best = op;
-      bestLiterals = literals;
-    }
+    if (literals.length <= bestLiterals) continue;
+    if (!literals.every(([i, literal]) => segments[i] === literal)) continue;
+    if (!patterns.every(([i, pattern]) => pattern.test(segments[i] ?? ""))) continue;
+    best = op;
+    bestLiterals = literals.length;
   }
   return best;
 }

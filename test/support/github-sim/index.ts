@@ -51,6 +51,8 @@ export interface GitHubSimOptions {
   readonly webhookSecret?: string;
   /** Entries of a recursive tree listing at most before `truncated: true` (default 100 000, GitHub's). */
   readonly treeLimit?: number;
+  /** Bytes of a recursive tree listing's entries at most before `truncated: true` (default 7 MiB, GitHub's "7 MB"; Infinity for none). */
+  readonly treeMaxBytes?: number;
   /** Milliseconds every response waits (default 0). */
   readonly latencyMs?: number;
   readonly rateLimit?: RateLimitOptions;
@@ -99,6 +101,8 @@ export class GitHubSim {
   readonly webhookSecret: string;
   /** Entries of a recursive tree at most (a repository's own `treeLimit` wins); may be changed any time. */
   treeLimit: number;
+  /** Bytes of a recursive tree's entries at most (a repository's own `treeMaxBytes` wins); may be changed any time. */
+  treeMaxBytes: number;
   readonly state = new SimState();
   readonly log = new RequestLog();
   readonly faults: Faults;
@@ -131,6 +135,7 @@ export class GitHubSim {
       }).privateKey;
     this.webhookSecret = options.webhookSecret ?? "sim-webhook-secret";
     this.treeLimit = options.treeLimit ?? 100_000;
+    this.treeMaxBytes = options.treeMaxBytes ?? 7 * 1024 * 1024;
     this.#port = options.port ?? 0;
     this.faults = new Faults(options.rateLimit);
     this.faults.latencyMs = options.latencyMs ?? 0;
@@ -471,6 +476,7 @@ export class GitHubSim {
       repo: (owner, name) => this.#repos.get(`${owner}/${name}`.toLowerCase()),
       hasInstallation: (id) => this.#installations.has(id),
       treeLimit: this.treeLimit,
+      treeMaxBytes: this.treeMaxBytes,
       appJson: () => objects.app(this.#app, this.#urls),
       heads: (repo, pr) => this.#heads(repo, pr),
     };

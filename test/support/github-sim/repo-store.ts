@@ -26,6 +26,8 @@ export interface RepoOptions {
   readonly ownerType?: "User" | "Organization";
   /** Entries of a recursive tree listing at most; more are cut and `truncated: true` (default: the simulator's `treeLimit`). */
   readonly treeLimit?: number;
+  /** Bytes of a recursive tree listing's entries at most, likewise (default: the simulator's `treeMaxBytes`). */
+  readonly treeMaxBytes?: number;
 }
 
 /** One entry of a tree listing, as git stores it. */
@@ -37,6 +39,33 @@ export interface TreeItem {
   readonly sha: string;
   /** Bytes, for blobs. */
   readonly size?: number;
+}
+
+/** An entry of a tree object, as stored. */
+interface RawTreeItem {
+  readonly name: string;
+  readonly mode: string;
+  readonly type: TreeItem["type"];
+  readonly sha: string;
+}
+
+/** The entries of a tree object (`<mode> <name>\0<20-byte id>`, repeated), with modes as `ls-tree` prints them. */
+export function parseTree(content: Buffer): RawTreeItem[] {
+  const items: RawTreeItem[] = [];
+  let at = 0;
+  while (at < content.length) {
+    const space = content.indexOf(0x20, at);
+    const nul = content.indexOf(0, space + 1);
+    if (space === -1 || nul === -1 || nul + 21 > content.length) throw new Error("malformed tree object");
+    const rawMode = content.subarray(at, space).toString("latin1");
+    const mode = rawMode.padStart(6, "0");
+    const name = content.subarray(space + 1, nul).toString("utf8");
+    const sha = content.subarray(nul + 1, nul + 21).toString("hex");
+    const type = mode === "040000" ? "tree" : mode === "160000" ? "commit" : "blob";
+    items.push({ name, mode, type, sha });
+    at = nul + 21;
+  }
+  return items;
 }
 
 export interface Signature {
@@ -73,12 +102,17 @@ export class GitRepository {
   readonly id: number;
   readonly ownerType: "User" | "Organization";
   readonly treeLimit: number | undefined;
+  readonly treeMaxBytes: number | undefined;
   readonly createdAt = new Date().toISOString();
   readonly #git: CatFile;
-  readonly #trees = new Map<string, Promise<readonly TreeItem[]>>();
+  readonly #treeObjects = new Map<string, Promise<readonly RawTreeItem[]>>();
+  readonly #blobSizes = new Map<string, number>();
   readonly #commits = new Map<string, CommitInfo>();
-  /** Serialised responses (a recursive tree of 50k entries is costly to stringify), by key. */
+  /** Serialised responses (a recursive tree of 50k entries is costly to stringify), by key, oldest first. */
   readonly responses = new Map<string, Buffer>();
+  /** Tree entries as JSON without their path, by mode and SHA, for the REST base `fragmentsApi`. */
+  readonly fragments = new Map<string, string>();
+  fragmentsApi = "";
 
   constructor(options: RepoOptions, id: number) {
     this.owner = options.owner;
@@ -90,6 +124,7 @@ export class GitRepository {
     this.id = options.id ?? id;
     this.ownerType = options.ownerType ?? "User";
     this.treeLimit = options.treeLimit;
+    this.treeMaxBytes = options.treeMaxBytes;
     this.#git = new CatFile(options.dir);
   }
 
@@ -120,35 +155,65 @@ export class GitRepository {
     return info?.oid ?? null;
   }
 
-  /** The entries of a tree (all of them, recursively, trees included, when `recursive`), in git's order. Kept per tree. */
-  tree(treeSha: string, recursive: boolean): Promise<readonly TreeItem[]> {
-    const key = `${treeSha}:${recursive ? "r" : "1"}`;
-    let listing = this.#trees.get(key);
-    if (listing === undefined) {
-      listing = this.#listTree(treeSha, recursive);
-      this.#trees.set(key, listing);
-      listing.catch(() => this.#trees.delete(key));
+  /**
+   * The entries of a tree, in git's order (that of `git ls-tree -l`); with `recursive`, every entry
+   * below it too, each tree before its contents (`git ls-tree -r -t -l`). Tree objects are read
+   * through cat-file and kept per SHA, blob sizes per blob SHA, so a new commit costs only the trees
+   * and blobs it changed.
+   */
+  async tree(treeSha: string, recursive: boolean): Promise<readonly TreeItem[]> {
+    if (!recursive) {
+      const items = await this.#treeObject(treeSha);
+      await this.#sizes(items);
+      return items.map((item) => this.#withSize(item, item.name));
     }
-    return listing;
+    const out: TreeItem[] = [];
+    const walk = async (sha: string, prefix: string): Promise<void> => {
+      const items = await this.#treeObject(sha);
+      await this.#sizes(items);
+      for (const item of items) {
+        out.push(this.#withSize(item, prefix + item.name));
+        if (item.type === "tree") await walk(item.sha, `${prefix}${item.name}/`);
+      }
+    };
+    await walk(treeSha, "");
+    return out;
   }
 
-  async #listTree(treeSha: string, recursive: boolean): Promise<TreeItem[]> {
-    if (!HEX_SHA.test(treeSha)) throw new Error(`not a tree SHA: ${treeSha}`);
-    const args = ["ls-tree", "-z", "-l", ...(recursive ? ["-r", "-t"] : []), treeSha];
-    const { stdout } = await run("git", args, { cwd: this.dir, env: fixtureGitEnv(), encoding: "buffer", maxBuffer: 1024 * 1024 * 1024 });
-    const items: TreeItem[] = [];
-    let start = 0;
-    for (;;) {
-      const end = stdout.indexOf(0, start);
-      if (end === -1) break;
-      const record = stdout.subarray(start, end);
-      start = end + 1;
-      const tab = record.indexOf(0x09);
-      const [mode = "", type = "", sha = "", size = "-"] = record.subarray(0, tab).toString("latin1").split(/ +/);
-      const path = record.subarray(tab + 1).toString("utf8");
-      items.push({ path, mode, type: type as TreeItem["type"], sha, ...(type === "blob" && size !== "-" ? { size: Number(size) } : {}) });
+  /** Lists the commit's (or tree's) whole tree once, so that the first API call for it is as fast as the next ones. */
+  async warm(treeish: string): Promise<number> {
+    const tree = await this.resolveTree(treeish);
+    if (tree === null) throw new Error(`${this.fullName}: no tree at ${treeish}`);
+    return (await this.tree(tree, true)).length;
+  }
+
+  #withSize(item: RawTreeItem, path: string): TreeItem {
+    const size = item.type === "blob" ? this.#blobSizes.get(item.sha) : undefined;
+    return { path, mode: item.mode, type: item.type, sha: item.sha, ...(size !== undefined ? { size } : {}) };
+  }
+
+  /** A tree object's entries (kept: trees are immutable). */
+  #treeObject(sha: string): Promise<readonly RawTreeItem[]> {
+    let items = this.#treeObjects.get(sha);
+    if (items === undefined) {
+      items = this.#git.contents(sha).then((object) => {
+        if (object === null || object.type !== "tree") throw new Error(`${this.fullName}: ${sha} is not a tree`);
+        return parseTree(object.content);
+      });
+      this.#treeObjects.set(sha, items);
+      items.catch(() => this.#treeObjects.delete(sha));
     }
     return items;
+  }
+
+  /** Looks up the sizes of the blobs among `items` not known yet (all asked of cat-file at once). */
+  async #sizes(items: readonly RawTreeItem[]): Promise<void> {
+    const missing = items.filter((i) => i.type === "blob" && !this.#blobSizes.has(i.sha));
+    if (missing.length === 0) return;
+    const infos = await Promise.all(missing.map((i) => this.#git.info(i.sha)));
+    infos.forEach((info, n) => {
+      if (info !== null) this.#blobSizes.set((missing[n] as RawTreeItem).sha, info.size);
+    });
   }
 
   /** The entry at `path` in a commit's tree (mode, type, SHA, size), or null. The root is not an entry. */

@@ -20,6 +20,7 @@ export interface SimContext {
   repo(owner: string, name: string): GitRepository | undefined;
   hasInstallation(id: number): boolean;
   readonly treeLimit: number;
+  readonly treeMaxBytes: number;
   appJson(): Json;
   heads(repo: GitRepository, pr: PullRequestRecord): Promise<{ head: string; base: string }>;
 }
@@ -134,17 +135,26 @@ const getBranch: Handler = async (ctx, req) => {
   return { status: 200, json: objects.branch(repo, name, info, ctx.urls) };
 };
 
-function treeEntry(repo: GitRepository, item: TreeItem, urls: objects.Urls): Json {
-  const base = `${urls.api}/repos/${repo.fullName}/git`;
-  return {
-    path: item.path,
-    mode: item.mode,
-    type: item.type,
-    sha: item.sha,
-    ...(item.size !== undefined ? { size: item.size } : {}),
-    ...(item.type === "blob" ? { url: `${base}/blobs/${item.sha}` } : item.type === "tree" ? { url: `${base}/trees/${item.sha}` } : {}),
-  };
+/** An entry of a tree listing as JSON, without its path (the same for every path of that object): kept per repository. */
+function entryFragment(repo: GitRepository, item: TreeItem, urls: objects.Urls): string {
+  if (repo.fragmentsApi !== urls.api) {
+    repo.fragments.clear();
+    repo.fragmentsApi = urls.api;
+  }
+  const key = item.mode === "100644" ? item.sha : `${item.mode}${item.sha}`;
+  let fragment = repo.fragments.get(key);
+  if (fragment === undefined) {
+    const base = `${urls.api}/repos/${repo.fullName}/git`;
+    const url = item.type === "blob" ? `${base}/blobs/${item.sha}` : item.type === "tree" ? `${base}/trees/${item.sha}` : undefined;
+    const json = JSON.stringify({ mode: item.mode, type: item.type, sha: item.sha, ...(item.size !== undefined ? { size: item.size } : {}), ...(url !== undefined ? { url } : {}) });
+    fragment = json.slice(1, -1);
+    repo.fragments.set(key, fragment);
+  }
+  return fragment;
 }
+
+/** Serialised tree responses kept per repository (the newest ones). */
+const KEPT_RESPONSES = 16;
 
 const getTree: Handler = async (ctx, req) => {
   const repo = repoOf(ctx, req);
@@ -153,22 +163,35 @@ const getTree: Handler = async (ctx, req) => {
   if (treeSha === null) return notFound();
   // GitHub recurses for any value of `recursive`, even "0" or "false".
   const recursive = req.query.has("recursive");
+  // "The limit for the tree array is 100,000 entries with a maximum size of 7 MB when using the recursive parameter."
   const limit = recursive ? (repo.treeLimit ?? ctx.treeLimit) : Infinity;
-  const key = `tree:${treeSha}:${recursive}:${limit}:${ctx.urls.api}`;
+  const maxBytes = recursive ? (repo.treeMaxBytes ?? ctx.treeMaxBytes) : Infinity;
+  const key = `tree:${treeSha}:${recursive}:${limit}:${maxBytes}:${ctx.urls.api}`;
   let cached = repo.responses.get(key);
   if (cached === undefined) {
     const items = await repo.tree(treeSha, recursive);
-    const truncated = items.length > limit;
-    const shown = truncated ? items.slice(0, limit) : items;
-    cached = Buffer.from(
-      JSON.stringify({
-        sha: treeSha,
-        url: `${ctx.urls.api}/repos/${repo.fullName}/git/trees/${treeSha}`,
-        tree: shown.map((item) => treeEntry(repo, item, ctx.urls)),
-        truncated,
-      }),
-    );
+    const parts: string[] = [];
+    let bytes = 0;
+    let truncated = false;
+    for (const item of items) {
+      const json = `{"path":${JSON.stringify(item.path)},${entryFragment(repo, item, ctx.urls)}}`;
+      // Bytes: the fragment is ASCII; only a path may hold more than one byte per character.
+      // eslint-disable-next-line no-control-regex
+      const size = json.length + 1 + (/[^\u0000-\u007f]/.test(item.path) ? Buffer.byteLength(item.path) - item.path.length : 0);
+      if (parts.length >= limit || bytes + size > maxBytes) {
+        truncated = true;
+        break;
+      }
+      parts.push(json);
+      bytes += size;
+    }
+    const url = `${ctx.urls.api}/repos/${repo.fullName}/git/trees/${treeSha}`;
+    cached = Buffer.from(`{"sha":"${treeSha}","url":${JSON.stringify(url)},"tree":[${parts.join(",")}],"truncated":${truncated}}`);
     repo.responses.set(key, cached);
+    for (const old of repo.responses.keys()) {
+      if (repo.responses.size <= KEPT_RESPONSES) break;
+      repo.responses.delete(old);
+    }
   }
   return { status: 200, body: cached };
 };
