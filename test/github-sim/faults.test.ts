@@ -73,6 +73,14 @@ describe("authentication", () => {
     await expect(simOctokit(sim, { token: good }).rest.apps.createInstallationAccessToken({ installation_id: 404_404 })).rejects.toMatchObject({ status: 404 });
   });
 
+  it("sends the unauthenticated budget's rate-limit headers with a 401", async () => {
+    const res = await fetch(`${sim.apiUrl}/repos/acme/core`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ message: "Requires authentication" });
+    expect(res.headers.get("x-ratelimit-limit")).toBe("60");
+    expect(Number(res.headers.get("x-ratelimit-used"))).toBeGreaterThan(0);
+  });
+
   it("needs an installation token for repository routes, and the JWT for app routes", async () => {
     await expect(simOctokit(sim, {}).rest.repos.get({ owner: "acme", repo: "core" })).rejects.toMatchObject({ status: 401 });
     await expect(simOctokit(sim, { token: "ghs_madeup" }).rest.repos.get({ owner: "acme", repo: "core" })).rejects.toMatchObject({ status: 401 });
@@ -107,6 +115,7 @@ describe("the request log and unknown routes", () => {
   it("answers 404 JSON for a route GitHub does not have, and for one the simulator does not implement", async () => {
     const unknown = await fetch(`${sim.apiUrl}/no/such/route`, { headers: { authorization: `token ${sim.installationToken(INSTALLATION)}` } });
     expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("x-ratelimit-limit")).toBe("5000");
     expect(await unknown.json()).toMatchObject({ message: "Not Found", documentation_url: expect.stringContaining("docs.github.com") });
     await expect(octokit.rest.issues.listLabelsForRepo({ owner: "acme", repo: "core" })).rejects.toMatchObject({ status: 404 });
     expect(sim.requests().map((r) => [r.route, r.status, r.implemented])).toEqual([

@@ -112,20 +112,21 @@ export class Faults {
    * Counts a request against its budget (`bucket`: the installation, or the app) and returns the
    * `x-ratelimit-*` headers; `exceeded` when enforcing and the budget is spent.
    */
-  charge(bucket: string, resource = "core"): { headers: Record<string, string>; exceeded: boolean } {
+  charge(bucket: string, limitOverride?: number, resource = "core"): { headers: Record<string, string>; exceeded: boolean } {
+    const limit = limitOverride ?? this.limit;
     const now = Math.floor(Date.now() / 1000);
     let window = this.#windows.get(bucket);
     if (window === undefined || window.reset <= now) {
       window = { used: 0, reset: now + this.windowSeconds };
       this.#windows.set(bucket, window);
     }
-    const exceeded = this.enforce && window.used >= this.limit;
+    const exceeded = this.enforce && window.used >= limit;
     if (!exceeded) window.used += 1;
     return {
       exceeded,
       headers: {
-        "x-ratelimit-limit": String(this.limit),
-        "x-ratelimit-remaining": String(Math.max(0, this.limit - window.used)),
+        "x-ratelimit-limit": String(limit),
+        "x-ratelimit-remaining": String(Math.max(0, limit - window.used)),
         "x-ratelimit-reset": String(window.reset),
         "x-ratelimit-used": String(window.used),
         "x-ratelimit-resource": resource,

@@ -4,8 +4,8 @@
  *
  * Each request, in GitHub's order: the operation is found by method and path in GitHub's OpenAPI
  * description (unknown: 404); the request is validated against it (recorded when invalid); the
- * credential is checked (401); an invalid request gets 422; the primary rate limit is charged
- * (`x-ratelimit-*` on every response); injected faults apply (5xx, secondary rate limits); then the
+ * credential is checked (401); the primary rate limit is charged (`x-ratelimit-*` on every
+ * response; a spent budget gets 403 when enforced); an invalid request gets 422; injected faults apply (5xx, secondary rate limits); then the
  * operation's handler answers, after the configured latency. Every request is logged.
  */
 import crypto from "node:crypto";
@@ -111,7 +111,10 @@ export class SimServer {
     const route = op !== undefined ? `${method} ${op.template}` : `${method} ${path}`;
     let reply: Reply;
     let fault: RequestEntry["fault"] = null;
-    let rateHeaders: Record<string, string> = {};
+    // Every response carries the caller's rate-limit headers (GitHub's unauthenticated budget is 60 an hour).
+    const bucket = installationId !== null ? `installation:${installationId}` : credential.kind === "app" ? "app" : "anonymous";
+    const charge = this.#deps.faults.charge(bucket, bucket === "anonymous" ? 60 : undefined);
+    const rateHeaders = charge.headers;
     let implemented = false;
 
     const finish = async (): Promise<void> => {
@@ -180,8 +183,6 @@ export class SimServer {
       return finish();
     }
 
-    const charge = this.#deps.faults.charge(installationId !== null ? `installation:${installationId}` : "app");
-    rateHeaders = charge.headers;
     if (charge.exceeded) {
       fault = "primary-rate-limit";
       reply = errorReply(403, `API rate limit exceeded for ${installationId !== null ? `installation ID ${installationId}` : "the app"}.`);
