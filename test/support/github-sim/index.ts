@@ -10,7 +10,7 @@ import { EventEmitter } from "node:events";
 import http from "node:http";
 import { useSchemas } from "../openapi.js";
 import { Auth } from "./auth.js";
-import { Faults, type FaultOptions, type RateLimitOptions, type SecondaryRateLimitOptions } from "./faults.js";
+import { Faults, type FaultOptions, type Hold, type HoldOptions, type RateLimitOptions, type SecondaryRateLimitOptions } from "./faults.js";
 import * as objects from "./objects.js";
 import {
   checkSuitePayload,
@@ -32,7 +32,7 @@ import { deliver, type DeliverOptions, type DeliveryRecord } from "./webhooks.js
 
 export type { AccountRecord, AnnotationRecord, AppRecord, CheckRunRecord, CommentRecord, IssueRecord, PullRequestRecord, ReactionRecord, SimEvent } from "./state.js";
 export type { DeliverOptions, DeliveryRecord } from "./webhooks.js";
-export type { FaultOptions, RateLimitOptions, SecondaryRateLimitOptions } from "./faults.js";
+export type { FaultOptions, Hold, HoldOptions, RateLimitOptions, SecondaryRateLimitOptions } from "./faults.js";
 export type { InvalidRequest, InvalidResponse, RequestEntry } from "./request-log.js";
 export type { RepoOptions, TreeItem } from "./repo-store.js";
 export type { CheckSuiteOptions, IssueCommentOptions, PullRequestPayloadOptions, PushOptions } from "./payloads.js";
@@ -173,6 +173,7 @@ export class GitHubSim {
   /** Stops the server, the git children and the webhook connections; pending waiters reject. */
   async stop(): Promise<void> {
     for (const reject of [...this.#waiters]) reject(new Error("the simulated GitHub stopped"));
+    this.faults.releaseHolds();
     await this.#server.close();
     await Promise.all([...this.#repos.values()].map((r) => r.close()));
     this.#agent.destroy();
@@ -313,7 +314,15 @@ export class GitHubSim {
 
   // --- Faults ------------------------------------------------------------------------------------------
 
-  /** The next `times` requests of a route (or any) answer `status` (500/502/503/504). */
+  /**
+   * The next `times` (default 1) requests of a route (or any; `repo` for one repository's) wait
+   * until `release()` (or `clearFaults()`, `stop()`); `reached` resolves when the first waits.
+   */
+  hold(options: HoldOptions = {}): Hold {
+    return this.faults.hold(options);
+  }
+
+  /** The next `times` requests of a route (or any; `repo` for one repository's) answer `status` (500/502/503/504). */
   fault(options: FaultOptions): void {
     this.faults.fault(options);
   }
@@ -331,7 +340,7 @@ export class GitHubSim {
     this.faults.latencyMs = ms;
   }
 
-  /** Drops every injected fault and the latency. */
+  /** Drops every injected fault and the latency, and releases every hold. */
   clearFaults(): void {
     this.faults.clear();
   }

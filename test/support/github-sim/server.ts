@@ -5,7 +5,8 @@
  * Each request, in GitHub's order: the operation is found by method and path in GitHub's OpenAPI
  * description (unknown: 404); the request is validated against it (recorded when invalid); the
  * credential is checked (401); the primary rate limit is charged (`x-ratelimit-*` on every
- * response; a spent budget gets 403 when enforced); an invalid request gets 422; injected faults apply (5xx, secondary rate limits); then the
+ * response; a spent budget gets 403 when enforced); an invalid request gets 422; a hold keeps it until
+ * released; injected faults apply (5xx, secondary rate limits); then the
  * operation's handler answers, after the configured latency. Every request is logged.
  */
 import crypto from "node:crypto";
@@ -193,7 +194,8 @@ export class SimServer {
       return finish();
     }
 
-    const rule = this.#deps.faults.take(method, route);
+    await this.#deps.faults.gate(method, route, path);
+    const rule = this.#deps.faults.take(method, route, path);
     if (rule?.kind === "secondary-rate-limit") {
       fault = "secondary-rate-limit";
       const requestId = crypto.randomBytes(8).toString("hex").toUpperCase();
