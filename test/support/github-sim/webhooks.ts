@@ -94,18 +94,29 @@ export function deliver(url: string, options: DeliverOptions, hook: HookIdentity
     error,
   });
   return new Promise((resolve) => {
-    const request = transport.request(
-      target,
-      { method: "POST", headers, ...(hook.agent !== undefined && target.protocol === "http:" ? { agent: hook.agent } : {}), timeout: options.timeoutMs ?? 10_000 },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on("data", (chunk: Buffer) => chunks.push(chunk));
-        response.on("end", () => resolve(done(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), null)));
-        response.on("error", (error) => resolve(done(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), error.message)));
-      },
-    );
-    request.on("timeout", () => request.destroy(new Error("timed out")));
-    request.on("error", (error) => resolve(done(0, "", error.message)));
-    request.end(body);
+    const send = (retried: boolean): void => {
+      let answered = false;
+      const request = transport.request(
+        target,
+        { method: "POST", headers, ...(hook.agent !== undefined && target.protocol === "http:" ? { agent: hook.agent } : {}), timeout: options.timeoutMs ?? 10_000 },
+        (response) => {
+          answered = true;
+          const chunks: Buffer[] = [];
+          response.on("data", (chunk: Buffer) => chunks.push(chunk));
+          response.on("end", () => resolve(done(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), null)));
+          response.on("error", (error) => resolve(done(response.statusCode ?? 0, Buffer.concat(chunks).toString("utf8"), error.message)));
+        },
+      );
+      request.on("timeout", () => request.destroy(new Error("timed out")));
+      request.on("error", (error: NodeJS.ErrnoException) => {
+        // A kept-alive connection the app's server closed while idle (its keep-alive timeout) fails
+        // the next request before any answer: that request never reached the app, so send it again
+        // on a new connection, once (what Node's docs advise for `request.reusedSocket`).
+        if (!retried && !answered && request.reusedSocket && error.code === "ECONNRESET") send(true);
+        else resolve(done(0, "", error.message));
+      });
+      request.end(body);
+    };
+    send(false);
   });
 }

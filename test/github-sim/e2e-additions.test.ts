@@ -1,9 +1,15 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { makeGitRepo, removeDir } from "../support/git-fixture.js";
 import { GitHubSim } from "../support/github-sim/index.js";
 import { simOctokit, type SimOctokit } from "../support/github-sim/client.js";
 
-/** Holds (requests kept until a test releases them) and faults of one repository, over real HTTP. */
+/**
+ * What the end-to-end tests of the app process added to the simulator: holds (requests kept until
+ * a test releases them), faults of one repository, and deliveries that survive a kept-alive
+ * connection the app's server closed.
+ */
 
 const REPO = "/repos/{owner}/{repo}";
 let sim: GitHubSim;
@@ -89,5 +95,36 @@ describe("faults of one repository", () => {
       ["/repos/acme/one", "secondary-rate-limit"],
       ["/repos/acme/one", null],
     ]);
+  });
+});
+
+describe("deliveries on kept-alive connections", () => {
+  it("a delivery whose kept-alive connection the app closed is sent again on a new one, once", async () => {
+    // The app's side: answers the first request of each connection, and drops the connection at the
+    // second one without answering (what a server's keep-alive timeout does to a client that reuses it).
+    let requests = 0;
+    const perSocket = new WeakMap<object, number>();
+    const server = http.createServer((req, res) => {
+      requests++;
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      req.resume();
+      req.on("end", () => {
+        if (n > 1) req.socket.destroy();
+        else res.writeHead(200, { connection: "keep-alive" }).end("ok");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    try {
+      const first = await sim.deliver(url, { event: "ping", payload: { zen: "one" } });
+      const second = await sim.deliver(url, { event: "ping", payload: { zen: "two" } });
+      expect([first.status, first.error]).toEqual([200, null]);
+      expect([second.status, second.error, second.body]).toEqual([200, null, "ok"]);
+      expect(requests).toBe(3); // the second delivery: dropped on the old connection, answered on a new one
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
