@@ -72,7 +72,8 @@ export class AppProcess {
   /** Queue bookkeeping from the debug lines, for `settled`. */
   #queued = 0;
   #finished = 0;
-  readonly #taken = new Set<string>();
+  /** Lines that show a delivery reached the queue (or was ignored), by delivery id. */
+  readonly #taken = new Map<string, number>();
   #exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   #stopping = false;
   readonly #exited: Promise<void>;
@@ -189,11 +190,13 @@ export class AppProcess {
   /**
    * Resolves once each of `deliveryIds` has reached the audit queue (a "queued", "merged" or
    * "dropped" line carrying it) or was ignored, and every request the queue took has finished.
-   * Needs LOG_LEVEL debug.
+   * An id listed twice (a redelivery) must have been taken twice. Needs LOG_LEVEL debug.
    */
   settled(deliveryIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+    const wanted = new Map<string, number>();
+    for (const id of deliveryIds) wanted.set(id, (wanted.get(id) ?? 0) + 1);
     return this.#until(
-      () => (deliveryIds.every((id) => this.#taken.has(id)) && this.#queued === this.#finished ? true : undefined),
+      () => ([...wanted].every(([id, n]) => (this.#taken.get(id) ?? 0) >= n) && this.#queued === this.#finished ? true : undefined),
       timeoutMs,
       `the deliveries ${deliveryIds.join(", ")} to be taken and every audit to finish`,
     ).then(() => undefined);
@@ -272,8 +275,8 @@ export class AppProcess {
     const msg = line.msg ?? "";
     if (msg === "audit request queued") this.#queued++;
     if (msg === "audit request finished") this.#finished++;
-    if (typeof line.deliveryId === "string" && (/^audit request (queued|merged|dropped|superseded)$/.test(msg) || msg.startsWith("ignored: "))) {
-      this.#taken.add(line.deliveryId);
+    if (typeof line.deliveryId === "string" && (/^audit request (queued|merged|dropped)$/.test(msg) || msg.startsWith("ignored: "))) {
+      this.#taken.set(line.deliveryId, (this.#taken.get(line.deliveryId) ?? 0) + 1);
     }
     if (this.lines.length > LINES_KEPT) this.lines.splice(0, this.lines.length - LINES_KEPT);
     this.#notify();
