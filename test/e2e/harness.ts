@@ -34,6 +34,7 @@ export async function stopE2E(e: E2E | undefined): Promise<void> {
   if (process.env.E2E_DEBUG) {
     // E2E_DEBUG=1: the simulator's request log (epoch ms, installation, route, status) on stderr.
     for (const r of e.sim.requests()) process.stderr.write(`${r.time} ${r.installationId ?? "-"} ${r.route} ${r.status}${r.fault ? ` (${r.fault})` : ""}\n`);
+    for (const l of e.app.lines) if ((l.level ?? 0) >= 40 || l.stream === "stderr") process.stderr.write(`APP ${JSON.stringify(l).slice(0, 1500)}\n`);
   }
   await e.app.stop();
   await e.sim.stop();
