@@ -90,7 +90,8 @@ export class AppProcess {
     read(child.stdout, "stdout");
     read(child.stderr, "stderr");
     this.#exited = new Promise((resolve) => {
-      child.once("exit", (code, signal) => {
+      // "close", not "exit": the last lines of stdout and stderr are read by then.
+      child.once("close", (code, signal) => {
         this.#exit = { code, signal };
         resolve();
         this.#notify();
