@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { lstat, readFile } from "node:fs/promises";
 import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { registry as builtInRegistry } from "../checks/index.js";
@@ -158,8 +158,11 @@ async function claims(args: readonly string[], io: CliIo): Promise<number> {
 
   let bytes: Buffer;
   try {
+    // As the audit does: a symlink is never followed (its target may be outside the repository).
+    if ((await lstat(full)).isSymbolicLink()) throw new UsageError(`${given} is a symlink; phase-gate reads the file itself, never a link`);
     bytes = await readFile(full);
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new UsageError(`cannot read ${given}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : String(code ?? error)}`);
   }

@@ -3,6 +3,7 @@ import { matchPaths } from "../check/match-paths.js";
 import type { AnyCheck, CheckResult } from "../check/types.js";
 import type { Checklist, CheckEntry, PhaseConfig } from "../config/types.js";
 import type { LinkTarget } from "../claims/link.js";
+import { extractClaims } from "../claims/extract.js";
 import { verifyDocument, type DocumentInput } from "../claims/verify.js";
 import { comparePathBytes } from "../snapshot/path-order.js";
 import type { FileEntry, RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
@@ -69,7 +70,9 @@ export async function runAudit(
 
   const docReads = new Map<string, DocumentInput["read"]>();
   await mapLimit(docs, options.readConcurrency ?? 16, async (doc) => {
-    docReads.set(doc, await readDocument(snapshot, doc, byPath, skipped));
+    const read = await readDocument(snapshot, doc, byPath, skipped);
+    // Extracted once, however many phases name the document.
+    docReads.set(doc, read.ok ? { ...read, extracted: extractClaims(read.text) } : read);
   });
 
   const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePathBytes);
@@ -106,7 +109,8 @@ export async function runAudit(
     commit: snapshot.commit,
     checklist: checklist.origin,
     phases: ordered.filter((p) => shown.some((s) => s.id === p.id)),
-    currentPhase: ordered.find((p) => p.status !== "complete")?.id ?? null,
+    // With only some phases audited, the first that is not complete may be one not looked at.
+    ...(options.phases ? {} : { currentPhase: ordered.find((p) => p.status !== "complete")?.id ?? null }),
     skipped: skippedEntries.sort((a, b) => comparePathBytes(a.path, b.path)),
     notes: listing.notes,
     ...(snapshot.fileUrlBase ? { fileUrlBase: snapshot.fileUrlBase } : {}),
@@ -129,13 +133,33 @@ function withRequired(all: readonly PhaseConfig[], shown: readonly PhaseConfig[]
   return all.filter((p) => wanted.has(p.id));
 }
 
-/** Adds `requires`, `waitingOn` and `ahead` to each phase: a phase waits on the phases it requires that are not complete. */
+/**
+ * Adds `requires`, `waitingOn` and `ahead` to each phase. A phase waits on every phase it
+ * requires, directly or through others, that is not complete: with phase-1 failing, phase-3
+ * (requiring phase-2, requiring phase-1) waits on phase-1 even when phase-2 is complete. A
+ * required id that is not a phase of the checklist (an `_extends` file not followed) is ignored.
+ */
 function orderPhases(configs: readonly PhaseConfig[], reports: readonly PhaseReport[]): PhaseReport[] {
-  const status = new Map(reports.map((r) => [r.id, r.status]));
+  const byId = new Map(reports.map((report, i) => [report.id, { report, config: configs[i] as PhaseConfig }]));
+  const memo = new Map<string, string[]>();
+  const blockers = (id: string, path: ReadonlySet<string>): string[] => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    const found = new Set<string>();
+    for (const required of byId.get(id)?.config.requires ?? []) {
+      const entry = byId.get(required);
+      if (entry === undefined || path.has(required)) continue; // unknown, or a cycle the loader could not see
+      if (entry.report.status !== "complete") found.add(required);
+      else for (const root of blockers(required, new Set([...path, required]))) found.add(root);
+    }
+    const list = [...found];
+    memo.set(id, list);
+    return list;
+  };
   return reports.map((report, i) => {
     const config = configs[i] as PhaseConfig;
     if (config.requires.length === 0) return report;
-    const waitingOn = config.requires.filter((id) => status.get(id) !== "complete");
+    const waitingOn = blockers(report.id, new Set([report.id]));
     return {
       ...report,
       requires: config.requires,
@@ -166,7 +190,11 @@ async function readDocument(
 ): Promise<DocumentInput["read"]> {
   const reason = skipped.get(doc);
   if (reason !== undefined) return { ok: false, status: "unreadable", error: `${doc} was not read (${reason})` };
-  if (!listed.has(doc)) return { ok: false, status: "missing", error: `${doc} is not in the repository` };
+  if (!listed.has(doc)) {
+    const prefix = `${doc}/`;
+    const isDirectory = [...listed.keys(), ...skipped.keys()].some((p) => p.startsWith(prefix));
+    return { ok: false, status: isDirectory ? "unreadable" : "missing", error: isDirectory ? `${doc} is a directory, not a document` : `${doc} is not in the repository` };
+  }
   const read = await snapshot.read(doc);
   if (read.ok) return { ok: true, text: read.text, lossy: read.lossy };
   return { ok: false, status: "unreadable", error: `${doc} was not read (${read.reason}${read.detail ? `: ${read.detail}` : ""})` };

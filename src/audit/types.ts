@@ -10,8 +10,11 @@ export interface AuditReport {
   /** Where the checklist came from: the repository's file, another file, or the built-in default. */
   readonly checklist: ChecklistOrigin;
   readonly phases: readonly PhaseReport[];
-  /** The first phase, in the checklist's order, that is not complete; null when every phase is. */
-  readonly currentPhase: string | null;
+  /**
+   * The first phase, in the checklist's order, that is not complete; null when every phase is.
+   * Absent when only some phases were audited (`--phase`): the others were not looked at.
+   */
+  readonly currentPhase?: string | null;
   /** Files that some check wanted but that were not read, and why. */
   readonly skipped: readonly SkippedEntry[];
   /** What the reader and engine want a person to know (truncated tree, default checklist, …). */

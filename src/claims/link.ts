@@ -17,7 +17,7 @@ export interface LinkTarget {
   readonly phrases: readonly string[];
 }
 
-/** An explicit link of the checklist: claims whose text contains `match` are about the check at `index`. */
+/** An explicit link of the checklist: claims whose text contains the words `match` (whole words, case aside) are about the check at `index`. */
 export interface ExplicitLink {
   readonly match: string;
   readonly index: number;
@@ -48,7 +48,7 @@ export function linkClaims(claims: readonly Claim[], targets: readonly LinkTarge
   const links = claims.map((claim): Link => {
     const text = normalise(claim.text);
     const configured = explicit.flatMap((link, i): Candidate[] => {
-      if (!text.includes(normalise(link.match))) return [];
+      if (!containsPhrase(text, normalise(link.match))) return [];
       used.add(i);
       return [{ index: link.index, id: byIndex.get(link.index)?.id ?? "?", phrase: link.match }];
     });

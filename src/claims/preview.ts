@@ -4,7 +4,7 @@
  */
 import type { CheckEntry, PhaseConfig } from "../config/types.js";
 import { extractClaims } from "./extract.js";
-import { linkClaims, type Candidate, type Link, type LinkTarget } from "./link.js";
+import { containsPhrase, linkClaims, normalise, type Candidate, type Link, type LinkTarget } from "./link.js";
 import type { ClaimKind, ClaimState, OverallFigure } from "./types.js";
 
 /** The checks a document is linked against: one phase's, or (for a document no phase names) every phase's. */
@@ -64,6 +64,16 @@ export function previewClaims(doc: string, text: string, scope: PreviewScope, lo
     };
   });
   const count = (kind: PreviewClaim["link"]): number => claims.filter((c) => c.link === kind).length;
+  // What a link could be: a claim that names no check, whose sub-items use a check's phrase.
+  const hints = extracted.claims.flatMap((claim, i) => {
+    if (links[i]?.kind !== "none" || claim.detail === undefined) return [];
+    const detail = normalise(claim.detail);
+    const named = targets.flatMap((t) => t.phrases.filter((p) => containsPhrase(detail, normalise(p))).slice(0, 1).map((p) => ({ id: t.id, phrase: p })));
+    const first = named[0];
+    if (first === undefined) return [];
+    return [`line ${claim.line}: its sub-items mention '${first.phrase}' (${first.id}); if the claim is about that, link it with claims: [{ match: "${claim.text.slice(0, 60)}", check: ${first.id} }]`];
+  });
+  const alsoNamedBy = scope.phases.filter((p) => p.doc === doc && p.id !== scope.phase?.id).map((p) => p.id);
   return {
     doc,
     phase: scope.phase?.id ?? null,
@@ -73,8 +83,10 @@ export function previewClaims(doc: string, text: string, scope: PreviewScope, lo
       ...(scope.phase === null ? [`${doc} is not the 'doc' of any phase: its claims are linked against every check of the checklist`] : []),
       ...(lossy ? ["the document is not valid UTF-8: the bytes that are not were read as U+FFFD"] : []),
       ...(extracted.repairs.length > 0 ? [`${extracted.repairs.length} pieces of mojibake repaired before reading (first on line ${extracted.repairs[0]?.line})`] : []),
+      ...(alsoNamedBy.length > 0 ? [`${doc} is also the doc of ${alsoNamedBy.map((id) => `phase '${id}'`).join(", ")}; use --phase to link it against ${alsoNamedBy.length === 1 ? "that phase's" : "another phase's"} checks`] : []),
       ...extracted.notes,
       ...notes,
+      ...hints,
     ],
     counts: { claims: claims.length, linked: count("linked"), ambiguous: count("ambiguous"), none: count("none") },
   };

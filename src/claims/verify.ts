@@ -6,12 +6,18 @@
 import type { CheckResult, CheckStatus, Finding } from "../check/types.js";
 import { extractClaims } from "./extract.js";
 import { linkClaims, type Candidate, type ExplicitLink, type Link, type LinkTarget } from "./link.js";
-import type { Claim, ClaimCheckLink, ClaimCounts, ClaimReport, ClaimState, DocumentReport, OverallFigure, Verdict } from "./types.js";
+import type { Claim, ClaimCheckLink, ClaimCounts, ClaimReport, ClaimState, DocumentReport, OverallFigure, PhaseDocument, Verdict } from "./types.js";
 
 export interface DocumentInput {
   readonly path: string;
   readonly read:
-    | { readonly ok: true; readonly text: string; readonly lossy: boolean }
+    | {
+        readonly ok: true;
+        readonly text: string;
+        readonly lossy: boolean;
+        /** The claims of `text`, when already extracted (a document several phases name is read once). */
+        readonly extracted?: PhaseDocument;
+      }
     | { readonly ok: false; readonly status: "missing" | "unreadable"; readonly error: string };
   /** The phase's check results, in the order of its `checks`. */
   readonly checks: readonly (CheckResult & { readonly id: string })[];
@@ -26,6 +32,8 @@ export interface VerifiedDocument {
 
 /** Evidence kept per claim: the findings that say most, errors first. */
 const MAX_EVIDENCE = 5;
+/** Claims judged per document; a report is dozens to hundreds, a generated table could be tens of thousands. */
+export const MAX_CLAIMS = 2_000;
 
 export function verifyDocument(input: DocumentInput): VerifiedDocument {
   if (!input.read.ok) {
@@ -42,15 +50,17 @@ export function verifyDocument(input: DocumentInput): VerifiedDocument {
       claims: [],
     };
   }
-  const doc = extractClaims(input.read.text);
-  const { links, notes: linkNotes } = linkClaims(doc.claims, input.targets, input.explicit);
-  const claims = doc.claims.map((claim, i) => judge(claim, links[i] ?? { kind: "none" }, input.checks));
+  const doc = input.read.extracted ?? extractClaims(input.read.text);
+  const kept = doc.claims.slice(0, MAX_CLAIMS);
+  const { links, notes: linkNotes } = linkClaims(kept, input.targets, input.explicit);
+  const claims = kept.map((claim, i) => judge(claim, links[i] ?? { kind: "none" }, input.checks, input.path));
   const counts = countClaims(claims);
   const notes = [
     ...(input.read.lossy ? ["the document is not valid UTF-8: the bytes that are not were read as U+FFFD"] : []),
     ...(doc.repairs.length > 0
       ? [`${doc.repairs.length} ${doc.repairs.length === 1 ? "piece" : "pieces"} of mojibake (UTF-8 read as Windows-1252, e.g. '${doc.repairs[0]?.from}' for '${doc.repairs[0]?.to}') repaired before reading, first on line ${doc.repairs[0]?.line}`]
       : []),
+    ...(doc.claims.length > MAX_CLAIMS ? [`the document holds ${doc.claims.length} claims; the first ${MAX_CLAIMS} are judged (the rest end on line ${kept.at(-1)?.line ?? 1})`] : []),
     ...doc.notes,
     ...linkNotes,
   ];
@@ -60,7 +70,7 @@ export function verifyDocument(input: DocumentInput): VerifiedDocument {
   };
 }
 
-function judge(claim: Claim, link: Link, checks: DocumentInput["checks"]): ClaimReport {
+function judge(claim: Claim, link: Link, checks: DocumentInput["checks"], docPath: string): ClaimReport {
   const base = {
     text: claim.text,
     line: claim.line,
@@ -84,6 +94,12 @@ function judge(claim: Claim, link: Link, checks: DocumentInput["checks"]): Claim
   const check = checks[link.target.index];
   const linked = linkOf(link.target, link.by);
   if (check === undefined) return { ...base, verdict: "unverifiable", reason: "the linked check was not run", check: linked };
+  // A check whose globs also match the document can find its own claims there (the report quotes
+  // `--reload` while saying it was removed): the document is never evidence against itself.
+  const findings = check.findings.filter((f) => f.path !== docPath);
+  if ((check.status === "fail" || check.status === "warn") && findings.length === 0 && check.findings.length > 0) {
+    return { ...base, verdict: "unverifiable", reason: `${check.id}'s only findings are in ${docPath} itself, which is not evidence against its own claims`, check: linked };
+  }
   const verdict = verdictOf(claim.state, check.status);
   const reason =
     check.status === "error"
@@ -91,7 +107,7 @@ function judge(claim: Claim, link: Link, checks: DocumentInput["checks"]): Claim
       : verdict === "unverifiable"
         ? `${check.id} ${UNDECIDED[check.status] ?? check.status}: ${check.summary}`
         : `${check.id} ${check.status === "pass" ? "passes" : check.status === "warn" ? "warns" : "fails"}: ${check.summary}`;
-  const evidence = verdict === "overclaimed" || verdict === "pending" ? pickEvidence(check.findings) : [];
+  const evidence = verdict === "overclaimed" || verdict === "pending" ? pickEvidence(findings) : [];
   return { ...base, verdict, reason, check: linked, ...(evidence.length > 0 ? { evidence } : {}) };
 }
 
@@ -151,7 +167,7 @@ export function summarise(counts: ClaimCounts, stated: readonly OverallFigure[])
     figure?.percent !== undefined
       ? `claims ${figure.percent}% complete (line ${figure.line})`
       : `claims ${Math.round((100 * counts.done) / counts.claims)}% complete (${counts.done} of ${counts.claims} items marked done)`;
-  const verified = [`${counts.backed} of ${counts.verifiable} verifiable ${counts.verifiable === 1 ? "claim" : "claims"} backed`];
+  const verified = counts.verifiable === 0 ? ["none verifiable"] : [`${counts.backed} of ${counts.verifiable} verifiable ${counts.verifiable === 1 ? "claim" : "claims"} backed`];
   if (counts.overclaimed > 0) verified.push(`${counts.overclaimed} overclaimed`);
   if (counts.underclaimed > 0) verified.push(`${counts.underclaimed} underclaimed`);
   if (counts.pending > 0) verified.push(`${counts.pending} pending`);

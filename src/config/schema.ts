@@ -10,6 +10,7 @@ import type { Gate } from "../audit/types.js";
 import { quoteList, suggestionHint } from "./did-you-mean.js";
 import { describeValue, explainIssues, NOUN } from "./explain.js";
 import { clip, isPlainObject, type PathSegment, type ProblemParams } from "./problem.js";
+import { findRequiresCycle } from "./requires.js";
 import type { CheckEntry, PhaseConfig, Registry } from "./types.js";
 
 /** What the checklist file validates to (before the loader adds its origin). */
@@ -78,6 +79,10 @@ function buildSchema(registry: Registry, inherited: readonly string[]): z.ZodTyp
         .min(1)
         .refine((path) => !path.startsWith("/") && !path.split(/[\\/]/).includes(".."), {
           message: "a path relative to the repository root: no leading '/' and no '..'",
+        })
+        // (A leading '/' or a '..' is said above, once.)
+        .refine((path) => path.startsWith("/") || path.split(/[\\/]/).includes("..") || (!path.includes("\\") && path.split("/").every((part) => part !== "" && part !== ".")), {
+          message: "a file's path as git lists it: '/' between names, no './', no '//', no '/' at the end",
         })
         .optional()
         .describe("a phase document in the repository whose claims are verified"),
@@ -155,7 +160,8 @@ function crossPhase(value: RawChecklist, inherited: readonly string[], ctx: Ctx)
     phase.requires?.forEach((required, j) => {
       const path = ["phases", i, "requires", j];
       if (required === phase.id) problem(ctx, `phase '${clip(phase.id)}' requires itself`, { path, hint: "a phase can only require other phases" });
-      else if (!known.includes(required)) {
+      // A file that extends another (`_extends`) read on its own (the CLI) may require the other's phases.
+      else if (!known.includes(required) && !(value._extends !== undefined && inherited.length === 0)) {
         const hint = suggestionHint(required, known.filter((id) => id !== phase.id), "phases");
         problem(ctx, `phase '${clip(phase.id)}' requires '${clip(required)}', which is not a phase of this checklist`, { path, ...(hint ? { hint } : {}) });
       }
@@ -172,43 +178,20 @@ function crossPhase(value: RawChecklist, inherited: readonly string[], ctx: Ctx)
       if (typeof resolved !== "number") problem(ctx, resolved.message, { path: ["phases", i, "claims", j, "check"], hint: resolved.hint });
     });
   });
-  const cycle = findCycle(value);
+  const cycle = findRequiresCycle(value.phases.map((p, i) => ({ id: p.id, requires: requiresOf(value, i) })));
   if (cycle !== null) {
     const [first] = cycle;
     const index = ids.indexOf(first as string);
     const phase = value.phases[index] as RawPhase;
+    const implicit = cycle.slice(0, -1).filter((id) => value.phases[ids.indexOf(id)]?.requires === undefined);
     problem(ctx, `phases require each other in a cycle: ${cycle.map((id) => `'${clip(id)}'`).join(" → ")}`, {
       path: phase.requires !== undefined ? ["phases", index, "requires"] : ["phases", index, "id"],
-      hint: "a phase can only require phases that do not require it back",
+      hint:
+        implicit.length > 0
+          ? `with 'ordered: true', ${implicit.map((id) => `'${clip(id)}'`).join(" and ")} ${implicit.length === 1 ? "requires" : "require"} the phase before; give ${implicit.length === 1 ? "it" : "them"} 'requires: [...]' (or '[]') to break the cycle`
+          : "a phase can only require phases that do not require it back",
     });
   }
-}
-
-/** A cycle of `requires` (defaults included) as the ids along it, first repeated at the end; null when there is none. */
-function findCycle(value: RawChecklist): string[] | null {
-  const index = new Map(value.phases.map((p, i) => [p.id, i]));
-  const state = new Map<string, "open" | "done">();
-  const stack: string[] = [];
-  const visit = (id: string): string[] | null => {
-    if (state.get(id) === "done") return null;
-    if (state.get(id) === "open") return [...stack.slice(stack.indexOf(id)), id];
-    state.set(id, "open");
-    stack.push(id);
-    const i = index.get(id);
-    for (const next of i === undefined ? [] : requiresOf(value, i)) {
-      if (!index.has(next) || next === id) continue;
-      const found = visit(next);
-      if (found !== null) return found;
-    }
-    stack.pop();
-    state.set(id, "done");
-    return null;
-  };
-  for (const phase of value.phases) {
-    const found = visit(phase.id);
-    if (found !== null) return found;
-  }
-  return null;
 }
 
 /** `file-exists` or `file-exists#2` -> the index of that check in the phase, or what is wrong. */

@@ -22,6 +22,7 @@
 import type { ProbotOctokit } from "probot";
 import { isMap, isScalar, LineCounter, parseDocument } from "yaml";
 import { defaultChecklist, loadChecklist } from "../config/index.js";
+import { findRequiresCycle } from "../config/requires.js";
 import { CHECKLIST_PATH, type Checklist, type ConfigError, type PhaseConfig, type Registry } from "../config/types.js";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -95,10 +96,26 @@ export async function readChecklist(
   if (errors.length > 0) return { ok: false, errors };
 
   const nearest = found[0]?.file;
-  const checklist: Checklist = {
-    origin: { source: "file", path: nearest ? displayName(nearest, target) : CHECKLIST_PATH },
-    phases: mergePhases(layers),
-  };
+  const origin = nearest ? displayName(nearest, target) : CHECKLIST_PATH;
+  const phases = mergePhases(layers);
+  // Each file was checked alone; a phase replacing an inherited one can still close a cycle.
+  const cycle = findRequiresCycle(phases);
+  if (cycle !== null) {
+    return {
+      ok: false,
+      errors: [
+        {
+          file: origin,
+          line: 1,
+          column: 1,
+          at: "",
+          message: `phases require each other in a cycle across the extended files: ${cycle.map((id) => `'${id}'`).join(" → ")}`,
+          hint: "a phase can only require phases that do not require it back",
+        },
+      ],
+    };
+  }
+  const checklist: Checklist = { origin: { source: "file", path: origin }, phases };
   return { ok: true, checklist, files: found.map(({ file }) => fileKey(file.owner, file.repo, file.path)) };
 }
 

@@ -179,7 +179,8 @@ function phaseText(
 
 /**
  * An overclaimed claim as an annotation on its line of the phase document: a failure when the
- * phase's gate is required, else a warning; the message says the claim, why, and where the evidence is.
+ * phase's gate is required and the linked check fails, else (an advisory gate, or a check that only
+ * warns) a warning; the message says the claim, why, and where the evidence is.
  */
 function claimAnnotation(phase: PhaseReport, document: DocumentReport, claim: ClaimReport): CheckRunAnnotation | null {
   if (document.path === "" || !Number.isInteger(claim.line) || claim.line < 1) return null;
@@ -195,7 +196,7 @@ function claimAnnotation(phase: PhaseReport, document: DocumentReport, claim: Cl
     path: document.path,
     start_line: claim.line,
     end_line: claim.line,
-    annotation_level: phase.gate === "required" ? "failure" : "warning",
+    annotation_level: phase.gate === "required" && phase.checks[claim.check?.index ?? -1]?.status !== "warn" ? "failure" : "warning",
     title: clipChars(visible(`claim overclaimed: ${claim.check?.id ?? "no check"}`, false), ANNOTATION_TITLE_MAX_CHARS),
     message: clampBytes(visible(message), ANNOTATION_MESSAGE_MAX_BYTES, "message"),
   };

@@ -82,7 +82,7 @@ export function normaliseClaimText(value: string): string {
 
 /** The phase the repository is at (the first that is not complete), when the report shows it. */
 export function currentPhaseOf(report: AuditReport): PhaseReport | null {
-  if (report.currentPhase === null) return null;
+  if (report.currentPhase === null || report.currentPhase === undefined) return null;
   return report.phases.find((p) => p.id === report.currentPhase) ?? null;
 }
 

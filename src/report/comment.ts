@@ -262,7 +262,7 @@ export function phaseComment(head: AuditReport, base: AuditReport | null, option
     "",
     `${verdict} · ${checklist}`,
     "",
-    ...(head.phases.length > 0 ? [currentPhaseLine(head), ""] : []),
+    ...(head.phases.length > 0 && head.currentPhase !== undefined ? [currentPhaseLine(head), ""] : []),
   ];
   const claims = overclaimLines(head);
   const table = progressTable(head);

@@ -16,7 +16,7 @@ export interface JsonReport {
   readonly repository: string;
   readonly commit: string | null;
   readonly checklist: { readonly source: "file" | "default"; readonly path: string | null };
-  readonly currentPhase: string | null;
+  readonly currentPhase?: string | null;
   readonly phases: readonly JsonPhase[];
   readonly skipped: readonly JsonSkipped[];
   readonly notes: readonly string[];
@@ -53,7 +53,7 @@ export function toJson(report: AuditReport): JsonReport {
     repository: report.repository,
     commit: report.commit,
     checklist: { source: report.checklist.source, path: report.checklist.path },
-    currentPhase: report.currentPhase,
+    ...(report.currentPhase === undefined ? {} : { currentPhase: report.currentPhase }),
     phases: report.phases.map(
       (phase): JsonPhase => ({
         id: phase.id,

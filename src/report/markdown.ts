@@ -99,7 +99,7 @@ function buildBlocks(report: AuditReport): Block[] {
       "",
       checklist,
       "",
-      ...(report.phases.length > 0 ? [currentPhaseLine(report), ""] : []),
+      ...(report.phases.length > 0 && report.currentPhase !== undefined ? [currentPhaseLine(report), ""] : []),
       `${verdict} · ${text(phasesText(t))} · ${text(findingsText(t))}`,
     ],
   });
@@ -146,7 +146,7 @@ function buildBlocks(report: AuditReport): Block[] {
 
 /** `Current phase: **Foundation & Security** (`phase-1`), the first that is not complete.` */
 export function currentPhaseLine(report: AuditReport): string {
-  if (report.currentPhase === null) return "Current phase: none, every phase is complete.";
+  if (report.currentPhase === null || report.currentPhase === undefined) return "Current phase: none, every phase is complete.";
   const current = currentPhaseOf(report);
   const name = current === null ? code(report.currentPhase) : `**${text(current.name)}** (${code(current.id)})`;
   return `Current phase: ${name}, the first that is not complete.`;

@@ -62,7 +62,7 @@ export function renderText(report: AuditReport, options: TextOptions): string {
       ? `checklist: ${paint("yellow", "built-in default")} (advisory; no checklist file was found)`
       : `checklist: ${visible(report.checklist.path ?? "(unnamed)", false)}`,
   );
-  if (report.phases.length > 0) {
+  if (report.phases.length > 0 && report.currentPhase !== undefined) {
     const current = currentPhaseOf(report);
     out.push(
       report.currentPhase === null

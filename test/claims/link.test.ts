@@ -74,6 +74,12 @@ describe("linkClaims", () => {
     expect(notes).toEqual([]);
   });
 
+  it("an explicit link matches whole words, as phrases do", () => {
+    const t = [{ index: 0, id: "file-exists", phrases: [] }];
+    expect(linkClaims([claim("A decision was taken")], t, [{ match: "CI", index: 0 }]).links[0]).toEqual({ kind: "none" });
+    expect(linkClaims([claim("CI pipeline green")], t, [{ match: "CI", index: 0 }]).links[0]).toMatchObject({ kind: "linked", by: "config" });
+  });
+
   it("two explicit links to different checks on one claim are ambiguous; one that matches nothing is noted", () => {
     const t = [{ index: 0, id: "file-exists", phrases: [] }, { index: 1, id: "file-absent", phrases: [] }];
     const { links, notes } = linkClaims([claim("SECURITY.md added, secrets.env removed")], t, [

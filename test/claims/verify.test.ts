@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { CheckResult, CheckStatus, Finding } from "../../src/check/types.js";
-import { summarise, verdictOf, verifyDocument, type DocumentInput } from "../../src/claims/verify.js";
+import { MAX_CLAIMS, summarise, verdictOf, verifyDocument, type DocumentInput } from "../../src/claims/verify.js";
 import type { ClaimState, Verdict } from "../../src/claims/types.js";
 
 const finding = (severity: Finding["severity"], line: number): Finding => ({
@@ -127,10 +127,39 @@ describe("verifyDocument", () => {
   });
 });
 
+describe("the document is not evidence against itself", () => {
+  const quoting = "# Report\n\n- [x] Removed --reload\n  - the Dockerfile said `uvicorn --reload`\n";
+  const inDoc = { ...finding("error", 4), path: "docs/PHASE1.md" };
+
+  it("drops the findings a check made in the document, keeping the others as evidence", () => {
+    const { claims } = verifyDocument(input(quoting, [check("dockerfile-reload", "fail", [inDoc, finding("error", 14)])]));
+    expect(claims[0]?.verdict).toBe("overclaimed");
+    expect(claims[0]?.evidence?.map((f) => `${f.path}:${f.line}`)).toEqual(["Dockerfile:14"]);
+  });
+
+  it("calls the claim unverifiable when the document holds the check's only findings", () => {
+    const { claims } = verifyDocument(input(quoting, [check("dockerfile-reload", "fail", [inDoc])]));
+    expect([claims[0]?.verdict, claims[0]?.reason]).toEqual([
+      "unverifiable",
+      "dockerfile-reload's only findings are in docs/PHASE1.md itself, which is not evidence against its own claims",
+    ]);
+  });
+});
+
+describe("a document with very many claims", () => {
+  it("judges the first MAX_CLAIMS and says how many there were", () => {
+    const rows = Array.from({ length: MAX_CLAIMS + 5 }, (_, i) => `- [x] item ${i}`).join("\n");
+    const { claims, document } = verifyDocument(input(rows, [check("dockerfile-reload", "pass")]));
+    expect(claims).toHaveLength(MAX_CLAIMS);
+    expect(document.notes).toContain(`the document holds ${MAX_CLAIMS + 5} claims; the first ${MAX_CLAIMS} are judged (the rest end on line ${MAX_CLAIMS})`);
+  });
+});
+
 describe("summarise", () => {
   const zero = { claims: 0, done: 0, partial: 0, notDone: 0, verifiable: 0, backed: 0, overclaimed: 0, underclaimed: 0, pending: 0, unverifiable: 0, ambiguous: 0 };
-  it("says when a document holds no claims", () => {
+  it("says when a document holds no claims, and when none of its claims is verifiable", () => {
     expect(summarise(zero, [])).toBe("no claims found");
+    expect(summarise({ ...zero, claims: 2, done: 2, unverifiable: 2 }, [])).toBe("claims 100% complete (2 of 2 items marked done); none verifiable; 2 unverifiable");
   });
   it("lists only the verdicts that occur, and the ambiguous share of the unverifiable", () => {
     const counts = { ...zero, claims: 12, done: 12, verifiable: 9, backed: 7, overclaimed: 2, unverifiable: 3, ambiguous: 1 };

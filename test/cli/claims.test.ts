@@ -3,7 +3,7 @@
  * and `phase-gate claims <doc>` shows how each claim links before anything is audited. One real
  * git repository per scenario (test/claims/scenarios.ts).
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
@@ -129,14 +129,32 @@ describe("phase-gate claims", () => {
     expect([preview.doc, preview.phase, preview.counts]).toEqual(["docs/OTHER.md", "phase-2", { claims: 2, linked: 1, ambiguous: 0, none: 1 }]);
   });
 
+  it("suggests a link for a claim whose sub-items name a check, and says when another phase names the document too", async () => {
+    const dir = repo({
+      ...files,
+      ".github/phase-gate.yml": `${files[".github/phase-gate.yml"]}  - id: phase-3\n    name: Again\n    doc: docs/PHASE1.md\n    checks: [dockerfile-reload]\n`,
+      "docs/PHASE1.md": "# P1\n\n- [x] Cleaned the images\n  - services/api/Dockerfile: no more --reload\n",
+    });
+    const { stdout } = await run(["claims", "docs/PHASE1.md", "--format", "json"], dir);
+    const preview = JSON.parse(stdout) as ClaimsPreview;
+    expect(preview.claims.map((c) => c.link)).toEqual(["none"]);
+    expect(preview.notes).toEqual([
+      "docs/PHASE1.md is also the doc of phase 'phase-3'; use --phase to link it against that phase's checks",
+      "the checklist links claims matching 'SQL injection' to file-not-contains, but no claim of the document contains those words",
+      `line 3: its sub-items mention '--reload' (dockerfile-reload); if the claim is about that, link it with claims: [{ match: "Cleaned the images", check: dockerfile-reload }]`,
+    ]);
+  });
+
   it("refuses what it cannot read, in one line, exit 2", async () => {
     const dir = repo(files);
     writeFiles(dir, { "bin.md": "\u0000\u0001" });
+    symlinkSync("docs/PHASE1.md", join(dir, "link.md"));
     const cases: Array<[string[], string]> = [
       [["claims"], "phase-gate: claims takes one document, got 0\n"],
       [["claims", "nope.md"], "phase-gate: cannot read nope.md: no such file\n"],
       [["claims", "docs"], "phase-gate: cannot read docs: it is a directory\n"],
       [["claims", "bin.md"], "phase-gate: bin.md is not a text document (binary)\n"],
+      [["claims", "link.md"], "phase-gate: link.md is a symlink; phase-gate reads the file itself, never a link\n"],
       [["claims", "/etc/hostname"], `phase-gate: /etc/hostname is not inside the repository ${dir} (use --dir)\n`],
       [["claims", "docs/PHASE1.md", "--phase", "phase-9"], "phase-gate: unknown phase 'phase-9' (the checklist has: phase-1, phase-2)\n"],
       [["claims", "docs/PHASE1.md", "--format", "sarif"], "phase-gate: unknown format 'sarif' (use text, json)\n"],

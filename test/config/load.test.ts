@@ -429,11 +429,18 @@ describe("more phase rules", () => {
         "  - { id: a, name: A, doc: /etc/passwd, checks: [secrets-baseline] }", // 2
         "  - { id: b, name: B, doc: ../x.md, checks: [secrets-baseline] }", //    3
         "  - { id: c, name: C, doc: docs/C.md, checks: [secrets-baseline] }", //  4
+        "  - { id: d, name: D, doc: ./docs/D.md, checks: [secrets-baseline] }", // 5
+        "  - { id: e, name: E, doc: docs//E.md, checks: [secrets-baseline] }", // 6
+        "  - { id: f, name: F, doc: docs/, checks: [secrets-baseline] }", //     7
       ),
     );
+    const gitPath = "a file's path as git lists it: '/' between names, no './', no '//', no '/' at the end";
     expect(all.map((e) => [e.line, e.column, e.at, e.message])).toEqual([
       [2, 28, "phases[0].doc", "a path relative to the repository root: no leading '/' and no '..'"],
       [3, 28, "phases[1].doc", "a path relative to the repository root: no leading '/' and no '..'"],
+      [5, 28, "phases[3].doc", gitPath],
+      [6, 28, "phases[4].doc", gitPath],
+      [7, 28, "phases[5].doc", gitPath],
     ]);
   });
 

@@ -53,12 +53,19 @@ describe("ordered phases", () => {
 
   it("reports a cycle, defaults of 'ordered' included", () => {
     expect(errors(yaml("ordered: true", "phases:", ...phase("a", ["requires: [c]"]), ...phase("b"), ...phase("c")))).toEqual([
-      [5, 15, "phases require each other in a cycle: 'a' → 'c' → 'b' → 'a'", "a phase can only require phases that do not require it back"],
+      [5, 15, "phases require each other in a cycle: 'a' → 'c' → 'b' → 'a'", "with 'ordered: true', 'c' and 'b' require the phase before; give them 'requires: [...]' (or '[]') to break the cycle"],
+    ]);
+    expect(errors(yaml("phases:", ...phase("a", ["requires: [b]"]), ...phase("b", ["requires: [a]"])))).toEqual([
+      [4, 15, "phases require each other in a cycle: 'a' → 'b' → 'a'", "a phase can only require phases that do not require it back"],
     ]);
   });
 
   it("may require a phase of an extended file (_extends)", () => {
     expect(ok(yaml("phases:", ...phase("b", ["requires: [org-a]"])), ["org-a"]).phases[0]?.requires).toEqual(["org-a"]);
+    // Read alone (the CLI does not follow _extends), the other file's phases cannot be known: accepted.
+    expect(ok(yaml("_extends: .github", "phases:", ...phase("b", ["requires: [org-a]"]))).phases[0]?.requires).toEqual(["org-a"]);
+    // Without _extends, an unknown phase is an error.
+    expect(errors(yaml("phases:", ...phase("b", ["requires: [org-a]"])))[0]?.[2]).toBe("phase 'b' requires 'org-a', which is not a phase of this checklist");
   });
 
   it("rejects 'ordered' that is not a boolean, and 'ahead' outside its two values", () => {

@@ -138,6 +138,38 @@ phases:
     ]);
   });
 
+  it("a phase may require an inherited phase; a cycle closed across the files is an error of the repository's file", async () => {
+    const base = "ordered: true\nphases:\n  - { id: a, name: A, checks: [secrets-baseline] }\n  - { id: b, name: B, checks: [secrets-baseline] }\n";
+    githubApi()
+      .get(path("octo", "app"))
+      .reply(200, "_extends: policies\nphases:\n  - { id: c, name: C, requires: [b], checks: [secrets-baseline] }\n", RAW)
+      .get(path("octo", "policies"))
+      .reply(200, base, RAW);
+    const read = await readChecklist(octokit(), { owner: "octo", repo: "app" }, registry);
+    if (!read.ok) throw new Error(JSON.stringify(read.errors));
+    expect(read.checklist.phases.map((p) => [p.id, p.requires])).toEqual([["a", []], ["b", ["a"]], ["c", ["b"]]]);
+
+    // The repository redefines 'a' to require 'b', which (ordered, in the base) requires 'a'.
+    githubApi()
+      .get(path("octo", "app"))
+      .reply(200, "_extends: policies\nphases:\n  - { id: a, name: A2, requires: [b], checks: [secrets-baseline] }\n", RAW)
+      .get(path("octo", "policies"))
+      .reply(200, base, RAW);
+    const looped = await readChecklist(octokit(), { owner: "octo", repo: "app" }, registry);
+    expect(looped.ok).toBe(false);
+    if (looped.ok) return;
+    expect(looped.errors).toEqual([
+      {
+        file: ".github/phase-gate.yml",
+        line: 1,
+        column: 1,
+        at: "",
+        message: "phases require each other in a cycle across the extended files: 'a' → 'b' → 'a'",
+        hint: "a phase can only require phases that do not require it back",
+      },
+    ]);
+  });
+
   it("an error in an extended file is named by its repository", async () => {
     githubApi()
       .get(path("octo", "app"))

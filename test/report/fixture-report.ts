@@ -168,7 +168,7 @@ export const fixtureReport: AuditReport = {
           kind: "task",
           section: "Quality",
           verdict: "unverifiable",
-          reason: "index-migrations failed to run: the check index-migrations failed to run: Cannot read properties of undefined (reading 'stmts')",
+          reason: "the check index-migrations failed to run: Cannot read properties of undefined (reading 'stmts')",
           check: { id: "index-migrations", index: 4, by: "phrase", phrase: "migrations" },
         },
         {
