@@ -9,6 +9,8 @@ import type { Verdict } from "../../src/claims/types.js";
 export interface ClaimScenario {
   readonly name: string;
   readonly files: Record<string, string>;
+  /** The blobs the app fetches for this commit: the document and the files its checks read (never the others). */
+  readonly reads: readonly string[];
   readonly expected: {
     readonly line: number;
     readonly verdict: Verdict;
@@ -31,6 +33,7 @@ const RELOAD_DOCKERFILE = ["FROM python:3.12-slim", "WORKDIR /app", "COPY . .", 
 export const SCENARIOS: readonly ClaimScenario[] = [
   {
     name: "backed: claimed done, the check passes",
+    reads: ["Dockerfile", "docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["dockerfile-reload"]),
       "docs/PHASE1.md": doc("- [x] Removed `--reload` from the production Dockerfile"),
@@ -40,6 +43,7 @@ export const SCENARIOS: readonly ClaimScenario[] = [
   },
   {
     name: "overclaimed: claimed done, the check fails, the finding is the evidence",
+    reads: ["Dockerfile", "docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["dockerfile-reload"]),
       "docs/PHASE1.md": doc("- [x] Removed `--reload` from the production Dockerfile"),
@@ -49,6 +53,7 @@ export const SCENARIOS: readonly ClaimScenario[] = [
   },
   {
     name: "underclaimed: not claimed, the check passes",
+    reads: ["docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["file-exists: { path: SECURITY.md }"]),
       "docs/PHASE1.md": doc("- [ ] Write SECURITY.md"),
@@ -58,6 +63,7 @@ export const SCENARIOS: readonly ClaimScenario[] = [
   },
   {
     name: "pending: not claimed, the check fails",
+    reads: ["Dockerfile", "docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["dockerfile-reload"]),
       "docs/PHASE1.md": doc("- [x] Wrote the API", "- [ ] Drop the development flags from the image"),
@@ -67,6 +73,7 @@ export const SCENARIOS: readonly ClaimScenario[] = [
   },
   {
     name: "unverifiable: no check covers the claim",
+    reads: ["Dockerfile", "docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["dockerfile-reload"]),
       "docs/PHASE1.md": doc("- [x] Structured logging with correlation ids"),
@@ -76,6 +83,7 @@ export const SCENARIOS: readonly ClaimScenario[] = [
   },
   {
     name: "ambiguous: the claim names two checks, none is chosen",
+    reads: ["docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["secrets-baseline", "pre-commit-config"]),
       "docs/PHASE1.md": doc("- [x] Set up secret detection in pre-commit hooks (detect-secrets)"),
@@ -84,6 +92,7 @@ export const SCENARIOS: readonly ClaimScenario[] = [
   },
   {
     name: "mojibake: a ✅ saved as UTF-8 read as Windows-1252 is still a done claim",
+    reads: ["Dockerfile", "docs/PHASE1.md"],
     files: {
       ".github/phase-gate.yml": checklist(["dockerfile-reload"]),
       // "✅" (E2 9C 85) read as Windows-1252 and saved again as UTF-8: "âœ…".

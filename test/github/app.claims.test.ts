@@ -10,6 +10,7 @@ import {
   mockAuth,
   mockChecklist,
   mockCommit,
+  mockListRuns,
   mockNewComment,
   mockPublish,
   OWNER,
@@ -90,6 +91,41 @@ describe("a push whose phase document overclaims", () => {
     const docs = patches(seen, "/check-runs/12").at(-1);
     expect(docs).toMatchObject({ conclusion: "neutral", output: { title: "1/1 checks pass" } });
     expect((docs?.output as { summary: string }).summary).toMatch(/ahead: waiting on \*\*Foundation\*\*/);
+  });
+});
+
+const SUMMARY: Record<string, RegExp> = {
+  backed: /1 of 1 verifiable claim backed; 0 unverifiable/,
+  overclaimed: /0 of 1 verifiable claim backed, 1 overclaimed/,
+  underclaimed: /0 of 1 verifiable claim backed, 1 underclaimed/,
+  pending: /0 of 1 verifiable claim backed, 1 pending; 1 unverifiable/,
+  unverifiable: /none verifiable; 1 unverifiable$/m,
+  ambiguous: /none verifiable; 1 unverifiable \(1 ambiguous\)/,
+  mojibake: /0 of 1 verifiable claim backed, 1 overclaimed/,
+};
+
+describe.each(SCENARIOS)("through the app, $name", (s) => {
+  it("fetches only the document and the files its checks read, and says what the document claims in the check run", async () => {
+    const scope = api();
+    const seen = recordBodies(scope);
+    mockAuth(scope);
+    mockChecklist(scope, OWNER, REPO, s.files[".github/phase-gate.yml"] ?? "");
+    mockCommit(scope, OWNER, REPO, PUSHED, s.files, s.reads);
+    mockListRuns(scope, OWNER, REPO, PUSHED);
+    scope.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 21 });
+    scope.patch(`/repos/${OWNER}/${REPO}/check-runs/21`).reply(200, { id: 21 });
+
+    await h.deliver("push", example("push", undefined, 4));
+
+    const run = patches(seen, "/check-runs/21").at(-1);
+    const output = run?.output as { summary: string; text: string };
+    const key = s.name.split(":")[0] as string;
+    expect(output.summary).toMatch(SUMMARY[key] as RegExp);
+    const onDoc = annotationsOf(seen, 21).filter((a) => a.path === "docs/PHASE1.md");
+    if (s.expected.verdict === "overclaimed") {
+      expect(onDoc.map((a) => [a.start_line, a.title])).toEqual([[s.expected.line, `claim overclaimed: ${s.expected.check}`]]);
+    } else expect(onDoc).toEqual([]);
+    if (s.expected.verdict !== "backed") expect(output.text).toContain(`docs/PHASE1.md:${s.expected.line}`);
   });
 });
 
