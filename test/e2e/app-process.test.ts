@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitHubSim } from "../support/github-sim/index.js";
 import { AppProcess, AppProcessExit } from "./app-process.js";
+import { E2E_TIMEOUT } from "./harness.js";
 
 /** The harness of the end-to-end tests: a crash of the app process fails the waiting test at once, with its last log lines. */
 
@@ -15,7 +16,7 @@ afterAll(async () => {
   await sim.stop();
 });
 
-describe("AppProcess", () => {
+describe("AppProcess", { timeout: E2E_TIMEOUT }, () => {
   it("starts the app, answers PONG, keeps its JSON log lines, and stops it", async () => {
     const app = await AppProcess.start({ sim });
     try {

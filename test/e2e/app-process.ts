@@ -193,7 +193,7 @@ export class AppProcess {
    * "dropped" line carrying it) or was ignored, and every request the queue took has finished.
    * An id listed twice (a redelivery) must have been taken twice. Needs LOG_LEVEL debug.
    */
-  settled(deliveryIds: readonly string[], timeoutMs = 30_000): Promise<void> {
+  settled(deliveryIds: readonly string[], timeoutMs = 60_000): Promise<void> {
     const wanted = new Map<string, number>();
     for (const id of deliveryIds) wanted.set(id, (wanted.get(id) ?? 0) + 1);
     return this.#until(

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git } from "../support/git-fixture.js";
-import { accepted, addRepo, annotationPlaces, BAD, deliverPush, expectClean, GOOD, lineOf, PHASE_1, PHASE_2, PHASES, runsByName, startE2E, stopE2E, type E2E, type TestRepo } from "./harness.js";
+import { accepted, addRepo, annotationPlaces, BAD, deliverPush, E2E_TIMEOUT, expectClean, GOOD, lineOf, PHASE_1, PHASE_2, PHASES, runsByName, startE2E, stopE2E, WAIT, type E2E, type TestRepo } from "./harness.js";
 
 /**
  * GitHub failing under the real app process: server errors on writes (answered before or after the
@@ -51,110 +51,112 @@ function expectFailingRuns(repo: TestRepo, sha: string): void {
   expect(annotationPlaces(byName[PHASE_1])).toEqual([DB_LINE]);
 }
 
-describe.concurrent("a 5xx on comment creation", () => {
-  it("answered before the comment is stored: the pull request still ends with one comment", async () => {
-    const { repo, head } = featurePullRequest("comment-502", 2);
-    e.sim.fault({ route: COMMENTS, repo: repo.fullName, status: 502 });
-    const opened = await openPullRequest(repo, 2);
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2 }));
-    await e.app.settled([opened.id]);
+describe.concurrent("GitHub failing", { timeout: E2E_TIMEOUT }, () => {
+  describe("a 5xx on comment creation", () => {
+    it("answered before the comment is stored: the pull request still ends with one comment", async () => {
+      const { repo, head } = featurePullRequest("comment-502", 2);
+      e.sim.fault({ route: COMMENTS, repo: repo.fullName, status: 502 });
+      const opened = await openPullRequest(repo, 2);
+      await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
+      await e.app.settled([opened.id]);
 
-    expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${COMMENTS} 502`]);
-    expectFailingRuns(repo, head);
-    const comments = e.sim.comments(repo.owner, repo.name, 2);
-    expect(comments.map((c) => c.body.startsWith(MARKER))).toEqual([true]);
-    expectClean(e, [repo]);
+      expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${COMMENTS} 502`]);
+      expectFailingRuns(repo, head);
+      const comments = e.sim.comments(repo.owner, repo.name, 2);
+      expect(comments.map((c) => c.body.startsWith(MARKER))).toEqual([true]);
+      expectClean(e, [repo]);
+    });
+
+    it("answered after the comment was stored (GitHub's 500 that did happen): one comment, never a duplicate", async () => {
+      const { repo, head } = featurePullRequest("comment-500-stored", 3);
+      e.sim.fault({ route: COMMENTS, repo: repo.fullName, status: 500, afterEffect: true });
+      const opened = await openPullRequest(repo, 3);
+      await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
+      await e.app.settled([opened.id]);
+      expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${COMMENTS} 500`]);
+      expectFailingRuns(repo, head);
+      const comments = e.sim.comments(repo.owner, repo.name, 3);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]?.body.startsWith(MARKER)).toBe(true);
+
+      // The next push edits that comment: still one.
+      const next = repo.commit({ "src/app/db.py": GOOD["src/app/db.py"] as string }, "fix");
+      const sync = accepted(
+        await e.sim.deliver(e.app.webhookUrl, { event: "pull_request", payload: await e.sim.payloads.pullRequest(repo.owner, repo.name, 3, "synchronize") }),
+      );
+      await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, next, { count: 2, ...WAIT }));
+      await e.app.settled([sync.id]);
+      const after = e.sim.comments(repo.owner, repo.name, 3);
+      expect(after).toHaveLength(1);
+      expect(after[0]?.id).toBe(comments[0]?.id);
+      expect(after[0]?.body).toContain(next);
+      expectClean(e, [repo]);
+    });
   });
 
-  it("answered after the comment was stored (GitHub's 500 that did happen): one comment, never a duplicate", async () => {
-    const { repo, head } = featurePullRequest("comment-500-stored", 3);
-    e.sim.fault({ route: COMMENTS, repo: repo.fullName, status: 500, afterEffect: true });
-    const opened = await openPullRequest(repo, 3);
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2 }));
-    await e.app.settled([opened.id]);
-    expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${COMMENTS} 500`]);
-    expectFailingRuns(repo, head);
-    const comments = e.sim.comments(repo.owner, repo.name, 3);
-    expect(comments).toHaveLength(1);
-    expect(comments[0]?.body.startsWith(MARKER)).toBe(true);
+  describe("a 5xx on check runs", () => {
+    it("on creating a run, answered after GitHub created it: one run per phase, none left in progress", async () => {
+      const repo = addRepo(e, "run-create-500", GOOD);
+      const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
+      e.sim.fault({ route: CREATE_RUN, repo: repo.fullName, status: 500, afterEffect: true });
+      const delivery = await deliverPush(e, repo);
+      await e.app.settled([delivery.id]);
+      expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${CREATE_RUN} 500`]);
+      expectFailingRuns(repo, sha);
+      expectClean(e, [repo]);
+    });
 
-    // The next push edits that comment: still one.
-    const next = repo.commit({ "src/app/db.py": GOOD["src/app/db.py"] as string }, "fix");
-    const sync = accepted(
-      await e.sim.deliver(e.app.webhookUrl, { event: "pull_request", payload: await e.sim.payloads.pullRequest(repo.owner, repo.name, 3, "synchronize") }),
-    );
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, next, { count: 2 }));
-    await e.app.settled([sync.id]);
-    const after = e.sim.comments(repo.owner, repo.name, 3);
-    expect(after).toHaveLength(1);
-    expect(after[0]?.id).toBe(comments[0]?.id);
-    expect(after[0]?.body).toContain(next);
-    expectClean(e, [repo]);
-  });
-});
-
-describe.concurrent("a 5xx on check runs", () => {
-  it("on creating a run, answered after GitHub created it: one run per phase, none left in progress", async () => {
-    const repo = addRepo(e, "run-create-500", GOOD);
-    const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
-    e.sim.fault({ route: CREATE_RUN, repo: repo.fullName, status: 500, afterEffect: true });
-    const delivery = await deliverPush(e, repo);
-    await e.app.settled([delivery.id]);
-    expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${CREATE_RUN} 500`]);
-    expectFailingRuns(repo, sha);
-    expectClean(e, [repo]);
+    it("on completing a run: retried, and the run completes", async () => {
+      const repo = addRepo(e, "run-update-503", GOOD);
+      const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
+      // The first PATCH is the start of a run (in progress); fail the one after it, which completes one.
+      e.sim.fault({ route: UPDATE_RUN, repo: repo.fullName, status: 503 });
+      const delivery = await deliverPush(e, repo);
+      await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2, ...WAIT }));
+      await e.app.settled([delivery.id]);
+      expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${UPDATE_RUN} 503`]);
+      expectFailingRuns(repo, sha);
+      expectClean(e, [repo]);
+    });
   });
 
-  it("on completing a run: retried, and the run completes", async () => {
-    const repo = addRepo(e, "run-update-503", GOOD);
-    const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
-    // The first PATCH is the start of a run (in progress); fail the one after it, which completes one.
-    e.sim.fault({ route: UPDATE_RUN, repo: repo.fullName, status: 503 });
-    const delivery = await deliverPush(e, repo);
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2 }));
-    await e.app.settled([delivery.id]);
-    expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${UPDATE_RUN} 503`]);
-    expectFailingRuns(repo, sha);
-    expectClean(e, [repo]);
-  });
-});
+  describe("secondary rate limits", () => {
+    it("a 403 with retry-after on reading the tree is waited out, and the audit completes", async () => {
+      const repo = addRepo(e, "secondary-403-read", GOOD);
+      const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
+      e.sim.secondaryRateLimit({ route: TREE, repo: repo.fullName, retryAfter: 1, status: 403 });
+      const delivery = await deliverPush(e, repo);
+      await e.app.settled([delivery.id]);
+      const limited = faulted(repo);
+      expect(limited.map((r) => `${r.route} ${r.status}`)).toEqual([`${TREE} 403`]);
+      expectFailingRuns(repo, sha);
+      // Waited out: the tree was asked again only after the limit said to wait.
+      const retried = e.sim.requests().filter((r) => r.route === TREE && r.path.startsWith(`/repos/${repo.fullName}/`) && r.seq > (limited[0]?.seq ?? 0));
+      expect(retried.length).toBeGreaterThan(0);
+      expect((retried[0]?.time ?? 0) - (limited[0]?.time ?? 0)).toBeGreaterThanOrEqual(1000);
+      expectClean(e, [repo]);
+    });
 
-describe.concurrent("secondary rate limits", () => {
-  it("a 403 with retry-after on reading the tree is waited out, and the audit completes", async () => {
-    const repo = addRepo(e, "secondary-403-read", GOOD);
-    const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
-    e.sim.secondaryRateLimit({ route: TREE, repo: repo.fullName, retryAfter: 1, status: 403 });
-    const delivery = await deliverPush(e, repo);
-    await e.app.settled([delivery.id]);
-    const limited = faulted(repo);
-    expect(limited.map((r) => `${r.route} ${r.status}`)).toEqual([`${TREE} 403`]);
-    expectFailingRuns(repo, sha);
-    // Waited out: the tree was asked again only after the limit said to wait.
-    const retried = e.sim.requests().filter((r) => r.route === TREE && r.path.startsWith(`/repos/${repo.fullName}/`) && r.seq > (limited[0]?.seq ?? 0));
-    expect(retried.length).toBeGreaterThan(0);
-    expect((retried[0]?.time ?? 0) - (limited[0]?.time ?? 0)).toBeGreaterThanOrEqual(1000);
-    expectClean(e, [repo]);
-  });
+    it("a 403 with retry-after on creating a check run is waited out, and the audit completes", async () => {
+      const repo = addRepo(e, "secondary-403-write", GOOD);
+      const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
+      e.sim.secondaryRateLimit({ route: CREATE_RUN, repo: repo.fullName, retryAfter: 1, status: 403 });
+      const delivery = await deliverPush(e, repo);
+      await e.app.settled([delivery.id]);
+      expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${CREATE_RUN} 403`]);
+      expectFailingRuns(repo, sha);
+      expectClean(e, [repo]);
+    });
 
-  it("a 403 with retry-after on creating a check run is waited out, and the audit completes", async () => {
-    const repo = addRepo(e, "secondary-403-write", GOOD);
-    const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
-    e.sim.secondaryRateLimit({ route: CREATE_RUN, repo: repo.fullName, retryAfter: 1, status: 403 });
-    const delivery = await deliverPush(e, repo);
-    await e.app.settled([delivery.id]);
-    expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${CREATE_RUN} 403`]);
-    expectFailingRuns(repo, sha);
-    expectClean(e, [repo]);
-  });
-
-  it("a 429 with retry-after is waited out, and the audit completes", async () => {
-    const repo = addRepo(e, "secondary-429", GOOD);
-    const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
-    e.sim.secondaryRateLimit({ route: TREE, repo: repo.fullName, retryAfter: 1, status: 429 });
-    const delivery = await deliverPush(e, repo);
-    await e.app.settled([delivery.id]);
-    expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${TREE} 429`]);
-    expectFailingRuns(repo, sha);
-    expectClean(e, [repo]);
+    it("a 429 with retry-after is waited out, and the audit completes", async () => {
+      const repo = addRepo(e, "secondary-429", GOOD);
+      const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
+      e.sim.secondaryRateLimit({ route: TREE, repo: repo.fullName, retryAfter: 1, status: 429 });
+      const delivery = await deliverPush(e, repo);
+      await e.app.settled([delivery.id]);
+      expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${TREE} 429`]);
+      expectFailingRuns(repo, sha);
+      expectClean(e, [repo]);
+    });
   });
 });

@@ -10,6 +10,11 @@ import { commitAll, makeGitRepo, removeDir, writeFiles, type FixtureFiles } from
 import { GitHubSim, type CheckRunRecord, type DeliveryRecord, type GitHubSimOptions, type RepoOptions } from "../support/github-sim/index.js";
 import { AppProcess, type AppProcessOptions } from "./app-process.js";
 
+/** A scenario's own time limit: generous, as audits wait on Probot's write throttling (1 s per write per installation). */
+export const E2E_TIMEOUT = 90_000;
+/** Options of the simulator's waiters: a safety net, never a measurement. */
+export const WAIT = { timeoutMs: 60_000 } as const;
+
 export interface E2E {
   readonly sim: GitHubSim;
   readonly app: AppProcess;
@@ -34,7 +39,10 @@ export async function stopE2E(e: E2E | undefined): Promise<void> {
   if (process.env.E2E_DEBUG) {
     // E2E_DEBUG=1: the simulator's request log (epoch ms, installation, route, status) on stderr.
     for (const r of e.sim.requests()) process.stderr.write(`${r.time} ${r.installationId ?? "-"} ${r.route} ${r.status}${r.fault ? ` (${r.fault})` : ""}\n`);
-    for (const l of e.app.lines) if ((l.level ?? 0) >= 40 || l.stream === "stderr") process.stderr.write(`APP ${JSON.stringify(l).slice(0, 1500)}\n`);
+    for (const l of e.app.lines) {
+      const outcome = /^(audited and published|superseded|audit failed|audit request (queued|merged|dropped|superseded|started|finished))/.test(l.msg ?? "");
+      if ((l.level ?? 0) >= 40 || l.stream === "stderr" || outcome) process.stderr.write(`APP ${JSON.stringify(l).slice(0, 1500)}\n`);
+    }
   }
   await e.app.stop();
   await e.sim.stop();

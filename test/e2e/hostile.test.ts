@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commitAll, git, makeGitRepo } from "../support/git-fixture.js";
 import type { CheckRunRecord } from "../support/github-sim/index.js";
-import { accepted, annotationPlaces, expectClean, lineOf, runsByName, startE2E, stopE2E, type E2E } from "./harness.js";
+import { accepted, annotationPlaces, E2E_TIMEOUT, expectClean, lineOf, runsByName, startE2E, stopE2E, WAIT, type E2E } from "./harness.js";
 
 /**
  * A hostile repository audited by the real app process: a tree GitHub truncates, a 100 MB file, a
@@ -97,7 +97,7 @@ function writeHuge(file: string): void {
 
 const TREE_LIMIT = 200;
 
-describe.concurrent("a hostile repository", () => {
+describe.concurrent("a hostile repository", { timeout: E2E_TIMEOUT }, () => {
   it("is audited without a crash: every check reported, the broken files skipped or found, the rest judged", async () => {
     const files: Record<string, string | Uint8Array> = {
       ".github/phase-gate.yml": CHECKLIST,
@@ -126,7 +126,7 @@ describe.concurrent("a hostile repository", () => {
     e.sim.addRepo({ owner: "hostile", name: "repo", dir, installationId: 9901, treeLimit: TREE_LIMIT });
     const payload = await e.sim.payloads.push("hostile", "repo");
     const delivery = accepted(await e.sim.deliver(e.app.webhookUrl, { event: "push", payload }));
-    await e.app.guard(e.sim.waitForCheckRuns("hostile", "repo", sha, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns("hostile", "repo", sha, { count: 2, ...WAIT }));
     await e.app.settled([delivery.id]);
 
     e.app.assertAlive();
@@ -172,7 +172,7 @@ describe.concurrent("a hostile repository", () => {
     e.sim.addRepo({ owner: "hostile", name: "checklist", dir, installationId: 9902 });
     const payload = await e.sim.payloads.push("hostile", "checklist");
     const delivery = accepted(await e.sim.deliver(e.app.webhookUrl, { event: "push", payload }));
-    const runs = await e.app.guard(e.sim.waitForCheckRuns("hostile", "checklist", sha, { count: 1 }));
+    const runs = await e.app.guard(e.sim.waitForCheckRuns("hostile", "checklist", sha, { count: 1, ...WAIT }));
     await e.app.settled([delivery.id]);
 
     e.app.assertAlive();

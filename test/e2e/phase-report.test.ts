@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git } from "../support/git-fixture.js";
-import { accepted, addRepo, BAD, expectClean, GOOD, PHASE_1, PHASE_2, runsByName, startE2E, stopE2E, type E2E, type TestRepo } from "./harness.js";
+import { accepted, addRepo, BAD, E2E_TIMEOUT, expectClean, GOOD, PHASE_1, PHASE_2, runsByName, startE2E, stopE2E, WAIT, type E2E, type TestRepo } from "./harness.js";
 
 /** The `/phase-report` comment command, answered by the real app process. */
 
@@ -40,12 +40,12 @@ function featurePullRequest(owner: string, number: number): { repo: TestRepo; he
   return { repo, head };
 }
 
-describe.concurrent("/phase-report", () => {
+describe.concurrent("/phase-report", { timeout: E2E_TIMEOUT }, () => {
   it("on a pull request: 👀 at once, then the report of its head as a reply, and 🚀", async () => {
     const { repo, head } = featurePullRequest("cmd-pr", 5);
     const { commentId, delivery } = await comment(repo, 5, "Could you check?\n\n/phase-report");
 
-    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("rocket"), { description: "🚀 on the command" }));
+    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("rocket"), { description: "🚀 on the command", ...WAIT }));
     await e.app.settled([delivery.id]);
     expect(reactions(repo, commentId).sort()).toEqual(["eyes", "rocket"]);
     for (const r of e.sim.reactions(repo.owner, repo.name, commentId)) expect(r.user.login).toBe(e.sim.botLogin);
@@ -71,7 +71,7 @@ describe.concurrent("/phase-report", () => {
   it("with a phase id: the reply shows that phase only", async () => {
     const { repo } = featurePullRequest("cmd-phase", 6);
     const { commentId, delivery } = await comment(repo, 6, "/phase-report phase-2");
-    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("rocket"), { description: "🚀 on the command" }));
+    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("rocket"), { description: "🚀 on the command", ...WAIT }));
     await e.app.settled([delivery.id]);
     const replies = replyTo(repo, 6, commentId);
     expect(replies).toHaveLength(1);
@@ -83,7 +83,7 @@ describe.concurrent("/phase-report", () => {
   it("with an unknown phase id: a reply listing the phases, 😕, and no audit", async () => {
     const { repo, head } = featurePullRequest("cmd-unknown", 8);
     const { commentId, delivery } = await comment(repo, 8, "/phase-report phase-9");
-    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("confused"), { description: "😕 on the command" }));
+    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("confused"), { description: "😕 on the command", ...WAIT }));
     await e.app.settled([delivery.id]);
     expect(reactions(repo, commentId).sort()).toEqual(["confused", "eyes"]);
     const replies = replyTo(repo, 8, commentId);
@@ -101,7 +101,7 @@ describe.concurrent("/phase-report", () => {
     const main = git(repo.dir, "rev-parse", "HEAD").trim();
     e.sim.addIssue(repo.owner, repo.name, { number: 11, title: "Where are we?" });
     const { commentId, delivery } = await comment(repo, 11, "/phase-report");
-    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("rocket"), { description: "🚀 on the command" }));
+    await e.app.guard(e.sim.waitFor(() => reactions(repo, commentId).includes("rocket"), { description: "🚀 on the command", ...WAIT }));
     await e.app.settled([delivery.id]);
     const replies = replyTo(repo, 11, commentId);
     expect(replies).toHaveLength(1);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git } from "../support/git-fixture.js";
-import { accepted, addRepo, annotationPlaces, BAD, expectClean, GOOD, lineOf, PHASE_1, PHASE_2, runsByName, startE2E, stopE2E, type E2E, type TestRepo } from "./harness.js";
+import { accepted, addRepo, annotationPlaces, BAD, E2E_TIMEOUT, expectClean, GOOD, lineOf, PHASE_1, PHASE_2, runsByName, startE2E, stopE2E, WAIT, type E2E, type TestRepo } from "./harness.js";
 
 /** The phase-completion comment of a pull request: created once, then edited in place on the next push. */
 
@@ -31,12 +31,12 @@ async function deliverPullRequest(repo: TestRepo, number: number, action: "opene
   return accepted(await e.sim.deliver(e.app.webhookUrl, { event: "pull_request", payload, ...(id !== undefined ? { id } : {}) }));
 }
 
-describe.concurrent("the phase-completion comment", () => {
+describe.concurrent("the phase-completion comment", { timeout: E2E_TIMEOUT }, () => {
   it("is created once when the pull request opens, and edited in place (not re-posted) on the next push", async () => {
     const { repo, head } = pullRequest("pr-lifecycle", { "src/app/db.py": BAD["src/app/db.py"] as string });
     const opened = await deliverPullRequest(repo, 7, "opened");
 
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
     await e.app.settled([opened.id]);
     const first = e.sim.comments(repo.owner, repo.name, 7);
     expect(first).toHaveLength(1);
@@ -56,7 +56,7 @@ describe.concurrent("the phase-completion comment", () => {
     // The author fixes it: a new head, `synchronize`.
     const fixed = repo.commit({ "src/app/db.py": GOOD["src/app/db.py"] as string }, "fix the query");
     const sync = await deliverPullRequest(repo, 7, "synchronize");
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, fixed, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, fixed, { count: 2, ...WAIT }));
     await e.app.settled([sync.id]);
 
     const after = e.sim.comments(repo.owner, repo.name, 7);
@@ -79,7 +79,7 @@ describe.concurrent("the phase-completion comment", () => {
     const head = repo.commit({ "src/app/db.py": GOOD["src/app/db.py"] as string }, "parameterise the query");
     e.sim.addPullRequest(repo.owner, repo.name, { number: 3, head: "fix", title: "Fix the query" });
     const opened = await deliverPullRequest(repo, 3, "opened");
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
     await e.app.settled([opened.id]);
 
     const comments = e.sim.comments(repo.owner, repo.name, 3);
@@ -102,7 +102,7 @@ describe.concurrent("the phase-completion comment", () => {
     const { repo, head } = pullRequest("pr-quoted", { "src/app/db.py": BAD["src/app/db.py"] as string }, 4);
     const person = e.sim.addComment(repo.owner, repo.name, 4, { body: `${MARKER}\nI pasted the bot's comment here`, user: "octocat" });
     const opened = await deliverPullRequest(repo, 4, "opened");
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
     await e.app.settled([opened.id]);
     const comments = e.sim.comments(repo.owner, repo.name, 4);
     expect(comments).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { git } from "../support/git-fixture.js";
-import { addRepo, annotationPlaces, BAD, deliverPush, expectClean, GOOD, lineOf, PHASE_1, PHASE_2, runsByName, startE2E, stopE2E, type E2E } from "./harness.js";
+import { addRepo, annotationPlaces, BAD, deliverPush, E2E_TIMEOUT, expectClean, GOOD, lineOf, PHASE_1, PHASE_2, runsByName, startE2E, stopE2E, WAIT, type E2E } from "./harness.js";
 
 /** A push, end to end: the real app process audits the pushed commit and publishes one completed check run per phase. */
 
@@ -14,13 +14,13 @@ afterAll(async () => {
   await stopE2E(e);
 });
 
-describe.concurrent("push", () => {
+describe.concurrent("push", { timeout: E2E_TIMEOUT }, () => {
   it("publishes completed check runs whose annotations point at the offending lines of the files", async () => {
     const repo = addRepo(e, "push-annotations", GOOD);
     const sha = repo.commit(BAD, "regress");
     const delivery = await deliverPush(e, repo);
 
-    const runs = await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2 }));
+    const runs = await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2, ...WAIT }));
     await e.app.settled([delivery.id]);
     const byName = runsByName(e.sim.checkRuns(repo.owner, repo.name));
     expect(Object.keys(byName).sort()).toEqual([PHASE_1, PHASE_2]);
@@ -48,7 +48,7 @@ describe.concurrent("push", () => {
     const sha = repo.commit({ "README.md": "# api\n\nNow documented.\n" });
     const delivery = await deliverPush(e, repo);
 
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2, ...WAIT }));
     await e.app.settled([delivery.id]);
     const byName = runsByName(e.sim.checkRuns(repo.owner, repo.name));
     expect([byName[PHASE_1]?.conclusion, byName[PHASE_2]?.conclusion]).toEqual(["success", "success"]);
@@ -64,7 +64,7 @@ describe.concurrent("push", () => {
     const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
     const delivery = await deliverPush(e, repo, { ref: "feature" });
 
-    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2 }));
+    await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2, ...WAIT }));
     await e.app.settled([delivery.id]);
     const byName = runsByName(e.sim.checkRuns(repo.owner, repo.name));
     expect(byName[PHASE_1]?.conclusion).toBe("failure");

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signature256 } from "../support/github-sim/index.js";
-import { addRepo, BAD, expectClean, GOOD, PHASES, startE2E, stopE2E, type E2E, type TestRepo } from "./harness.js";
+import { addRepo, BAD, E2E_TIMEOUT, expectClean, GOOD, PHASES, startE2E, stopE2E, WAIT, type E2E, type TestRepo } from "./harness.js";
 
 /**
  * Webhook signatures, at the real app process: a delivery that is not signed with the app's secret
@@ -35,7 +35,7 @@ function expectRefused(delivery: { status: number; body: string; id: string }): 
   refused.push(delivery.id);
 }
 
-describe("a delivery not signed with the app's secret", () => {
+describe("a delivery not signed with the app's secret", { timeout: E2E_TIMEOUT }, () => {
   it("signed with another secret: 400, no API call", async () => {
     expectRefused(await e.sim.deliver(e.app.webhookUrl, { event: "push", payload, secret: "not-the-secret" }));
   });
@@ -61,7 +61,7 @@ describe("a delivery not signed with the app's secret", () => {
     expect(refused).toHaveLength(3);
     const good = await e.sim.deliver(e.app.webhookUrl, { event: "push", payload });
     expect(good.status).toBe(200);
-    const runs = await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2 }));
+    const runs = await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2, ...WAIT }));
     await e.app.settled([good.id]);
     expect(runs.map((r) => r.name).sort()).toEqual([...PHASES].sort());
     // Only the signed delivery reached the queue; every API call came after it was sent.
