@@ -3,8 +3,13 @@
  * time, the median wall time of the whole command (Node start-up included) and the peak RSS over
  * several runs, then writes bench/results.json and prints a table. Not part of `npm test`.
  *
- *   npm run bench                      # every scenario, 5 runs each
+ *   npm run bench                      # every scenario, 5 runs each (the app's: 3)
  *   npm run bench -- --runs 9 --only core
+ *   npm run bench -- --only app        # the app against the simulated GitHub (bench/app.ts);
+ *                                      # --only app-calls / app-load for one part;
+ *                                      # --app-runs N (3), --seconds S (10), --repos R (50) for the load
+ *
+ * bench/results.json keeps the results of scenarios not run this time (and the app's, under `app`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -12,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { appTables, runAppBench, type AppBenchResult } from "./app.js";
 import { SCENARIOS, type Scenario } from "./scenarios.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // lib/bench
@@ -120,21 +126,53 @@ function machine() {
 
 async function mainBench(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: "string", default: "5" }, only: { type: "string", multiple: true }, cache: { type: "string" } },
+    options: {
+      runs: { type: "string", default: "5" },
+      only: { type: "string", multiple: true },
+      cache: { type: "string" },
+      "app-runs": { type: "string", default: "3" },
+      seconds: { type: "string", default: "10" },
+      repos: { type: "string", default: "50" },
+    },
   });
   const runs = Math.max(1, Number.parseInt(String(values.runs), 10) || 5);
+  const appRuns = Math.max(1, Number.parseInt(String(values["app-runs"]), 10) || 3);
+  const seconds = Math.max(1, Number.parseFloat(String(values.seconds)) || 10);
+  const repos = Math.max(1, Number.parseInt(String(values.repos), 10) || 50);
   const only = values.only as string[] | undefined;
   const cacheRoot = values.cache ?? path.join(os.tmpdir(), "phase-gate-bench");
   fs.mkdirSync(cacheRoot, { recursive: true });
   const scenarios = SCENARIOS.filter((s) => !only || only.includes(s.name) || only.includes(s.group));
+  const appCalls = !only || only.includes("app") || only.includes("app-calls");
+  const appLoad = !only || only.includes("app") || only.includes("app-load");
 
   const results: ScenarioResult[] = [];
   for (const scenario of scenarios) {
     process.stderr.write(`running ${scenario.name} (${runs} runs) ...\n`);
     results.push(await runScenario(scenario, runs, cacheRoot));
   }
-  const out = { date: new Date().toISOString(), machine: machine(), results };
+  let app: AppBenchResult | null = null;
+  if (appCalls || appLoad) {
+    app = await runAppBench({
+      runs: appRuns,
+      cacheRoot: path.join(cacheRoot, "app"),
+      calls: appCalls,
+      load: appLoad,
+      seconds,
+      repos,
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
+  }
+
   const file = path.join(projectRoot, "bench", "results.json");
+  const previous = readPrevious(file);
+  const kept = previous.results.filter((r) => !results.some((n) => n.name === r.name));
+  const out = {
+    date: new Date().toISOString(),
+    machine: machine(),
+    results: [...kept, ...results],
+    ...(app !== null ? { app: mergeApp(previous.app, app) } : previous.app !== undefined ? { app: previous.app } : {}),
+  };
   fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 
   const rows = results.map((r) => [
@@ -149,17 +187,46 @@ async function mainBench(): Promise<void> {
   const header = ["scenario", "files", "relevant", "audit (median)", "command (median)", "peak RSS (median)", "target"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ");
-  console.log(`machine: ${out.machine.cpus}, ${out.machine.memoryGiB} GiB, Node ${out.machine.node}, load ${out.machine.loadAverage.join(" ")}`);
-  console.log(`runs per scenario: ${runs} (medians; one warm-up run not counted)\n`);
-  console.log(line(header));
-  console.log(line(widths.map((w) => "-".repeat(w))));
-  for (const row of rows) console.log(line(row));
+  if (rows.length > 0) {
+    console.log(`machine: ${out.machine.cpus}, ${out.machine.memoryGiB} GiB, Node ${out.machine.node}, load ${out.machine.loadAverage.join(" ")}`);
+    console.log(`runs per scenario: ${runs} (medians; one warm-up run not counted)\n`);
+    console.log(line(header));
+    console.log(line(widths.map((w) => "-".repeat(w))));
+    for (const row of rows) console.log(line(row));
+  }
   for (const r of results) {
     if (r.comparison) {
       console.log(`\n${r.name}: ${r.comparison.name} on the same files: ${r.comparison.medianWallMs} ms (median of ${r.comparison.runs}); ${r.comparison.note}`);
     }
   }
+  if (app !== null) console.log(`\n${appTables(app)}`);
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
+}
+
+interface PreviousResults {
+  results: ScenarioResult[];
+  app?: AppBenchResult;
+}
+
+/** What bench/results.json held (nothing when absent or unreadable). */
+function readPrevious(file: string): PreviousResults {
+  try {
+    const data = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<PreviousResults>;
+    return { results: Array.isArray(data.results) ? data.results : [], ...(data.app !== undefined ? { app: data.app } : {}) };
+  } catch {
+    return { results: [] };
+  }
+}
+
+/** The app's new results, keeping the part (calls or load) not run this time. */
+function mergeApp(previous: AppBenchResult | undefined, next: AppBenchResult): AppBenchResult {
+  if (previous === undefined) return next;
+  return {
+    ...next,
+    calls: next.calls.length > 0 ? next.calls : (previous.calls ?? []),
+    load: next.load.length > 0 ? next.load : (previous.load ?? []),
+    loadFleet: next.loadFleet ?? previous.loadFleet ?? null,
+  };
 }
 
 await mainBench();
