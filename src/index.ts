@@ -19,6 +19,7 @@ import {
 } from "./github/audit-commit.js";
 import { BlobCache } from "./github/blob-cache.js";
 import { Cooldown } from "./github/commands.js";
+import { waitOutSecondaryLimits } from "./github/secondary-limit.js";
 import { onIssueComment } from "./github/handlers/command.js";
 import { fromCheckRun, fromCheckSuite, fromInstallation, fromPullRequest, fromPush, type Routed } from "./github/handlers/requests.js";
 import { AuditQueue } from "./github/queue.js";
@@ -54,8 +55,9 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
   const appFn = (app: Probot): void => {
     const identity = new AppIdentityCache(async (): Promise<AppIdentity> => fetchAppIdentity(await app.auth()));
     const deps: AuditDeps = {
-      // `app.auth(id)` gives each installation its own throttling bucket (context.octokit shares one).
-      auth: (installationId) => app.auth(installationId),
+      // `app.auth(id)` gives each installation its own throttling bucket (context.octokit shares one);
+      // secondary rate limits, which Probot only logs, are waited out (`github/secondary-limit.ts`).
+      auth: async (installationId) => waitOutSecondaryLimits(await app.auth(installationId), { log: app.log }),
       identity: () => identity.get(),
       registry,
       cache,

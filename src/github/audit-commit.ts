@@ -18,7 +18,7 @@ import { phaseComment } from "../report/comment.js";
 import { GitHubSnapshot } from "../snapshot/github.js";
 import type { AppIdentity } from "./app-login.js";
 import type { BlobCache } from "./blob-cache.js";
-import { completeCheckRuns, publishConfigError, startCheckRuns, type CheckRunTarget } from "./check-runs.js";
+import { CheckRunIds, completeCheckRuns, publishConfigError, startCheckRuns, type CheckRunTarget } from "./check-runs.js";
 import { react, unknownPhaseReply } from "./commands.js";
 import { upsertComment } from "./comment.js";
 import { readChecklist } from "./config.js";
@@ -192,13 +192,23 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   const { checklist } = read;
 
   const phases = checklist.phases.map((p) => ({ id: p.id, name: p.name }));
-  const runs = await startCheckRuns(octokit, runTarget, phases, publishOptions);
-  const report = await audit(deps, octokit, request, sha, checklist);
-  if (!control.isCurrent()) {
-    await cancelRuns(octokit, runTarget, [...runs.values()], deps.now);
-    return superseded(shaLog, sha);
+  const runs = new CheckRunIds();
+  let report: AuditReport;
+  try {
+    await startCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+    report = await audit(deps, octokit, request, sha, checklist);
+    if (!control.isCurrent()) {
+      await cancelRuns(octokit, runTarget, [...runs.values()], deps.now);
+      return superseded(shaLog, sha);
+    }
+    await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
+  } catch (error) {
+    // No run stays in progress forever: those this job opened say it could not finish (best effort).
+    await cancelRuns(octokit, runTarget, [...runs.values()], deps.now, `phase-gate could not finish auditing ${sha}: ${describeError(error)}. Re-run the check to try again.`).catch(
+      (closeError: unknown) => shaLog.warn({ err: closeError }, "could not close the check runs of a failed audit"),
+    );
+    throw error;
   }
-  await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
 
   let comment: string | undefined;
   const pr = target.pr;
@@ -280,8 +290,11 @@ async function auditBase(deps: AuditDeps, octokit: Octokit, request: AuditReques
   }
 }
 
-/** Closes the runs a superseded job opened, without results. */
-async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonly number[], now?: () => Date): Promise<void> {
+/**
+ * Closes runs a job opened, without results: `cancelled` (which a required check does not pass),
+ * because a newer commit superseded it, or because the audit failed (`failure` says why).
+ */
+async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonly number[], now?: () => Date, failure?: string): Promise<void> {
   for (const id of ids) {
     await octokit.rest.checks.update({
       owner: target.owner,
@@ -289,9 +302,18 @@ async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonl
       check_run_id: id,
       conclusion: "cancelled",
       completed_at: (now?.() ?? new Date()).toISOString(),
-      output: { title: "Superseded", summary: `A newer commit was pushed while ${target.headSha} was audited; its result is not published.\n` },
+      output:
+        failure === undefined
+          ? { title: "Superseded", summary: `A newer commit was pushed while ${target.headSha} was audited; its result is not published.\n` }
+          : { title: "The audit could not finish", summary: `${failure}\n` },
     });
   }
+}
+
+function describeError(error: unknown): string {
+  const status = (error as { status?: unknown } | null)?.status;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${typeof status === "number" ? `GitHub answered ${status}: ` : ""}${message.split("\n")[0]?.slice(0, 300) ?? ""}`;
 }
 
 function superseded(log: Logger, sha: string | null): AuditOutcome {

@@ -15,6 +15,7 @@
  * completed `success` with a note, so a stale failure does not stay on the commit. Runs of phases
  * that are no longer in the checklist are completed `neutral` with a note for the same reason.
  */
+import { createOnce } from "./retry-create.js";
 import type { ProbotOctokit } from "probot";
 import type { AuditReport } from "../audit/types.js";
 import type { ConfigError } from "../config/types.js";
@@ -58,6 +59,8 @@ export interface PublishOptions {
   readonly now?: () => Date;
   /** Annotations per run at most (see `MAX_ANNOTATIONS`). */
   readonly maxAnnotations?: number;
+  /** Waits before looking again after a create that failed with a 5xx (default CREATE_RETRY_DELAYS_MS). */
+  readonly retryDelaysMs?: readonly number[];
 }
 
 /** `external_id` of the run of a phase. */
@@ -87,7 +90,7 @@ interface ExistingRun {
 
 const now = (options: PublishOptions): string => (options.now?.() ?? new Date()).toISOString();
 
-/** A POST that failed after GitHub created the resource must not be repeated (plugin-retry would). */
+/** A POST that failed after GitHub created the resource must not be repeated (plugin-retry would): see `retry-create.ts`. */
 const NO_RETRY = { request: { retries: 0 } } as const;
 
 /** This app's latest runs on the commit whose name or external id is phase-gate's. */
@@ -137,10 +140,11 @@ export async function startCheckRuns(
   target: CheckRunTarget,
   phases: readonly PhaseRef[],
   options: PublishOptions = {},
+  /** Filled as runs are opened, so that a caller whose start failed half-way can close what was opened. */
+  ids: CheckRunIds = new CheckRunIds(),
 ): Promise<CheckRunIds> {
   const { owner, repo } = target;
   const existing = await listOwnRuns(octokit, target);
-  const ids = new CheckRunIds();
   const taken = new Set<number>();
   const started = now(options);
   const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
@@ -155,8 +159,18 @@ export async function startCheckRuns(
       ids.set(phase.id, run.id);
       ids.reused.add(run.id);
     } else {
-      const { data } = await octokit.rest.checks.create({ owner, repo, head_sha: target.headSha, ...fields, ...NO_RETRY });
-      ids.set(phase.id, data.id);
+      // A create answered with a 5xx may have made the run: look for it before making another.
+      const id = await createOnce(async (attempt) => {
+        const stored = attempt === 0 ? undefined : (await listOwnRuns(octokit, target)).find((r) => r.externalId === phaseExternalId(phase.id) && !taken.has(r.id));
+        if (stored !== undefined) {
+          await octokit.rest.checks.update({ owner, repo, check_run_id: stored.id, ...fields });
+          return stored.id;
+        }
+        const { data } = await octokit.rest.checks.create({ owner, repo, head_sha: target.headSha, ...fields, ...NO_RETRY });
+        return data.id;
+      }, options.retryDelaysMs);
+      taken.add(id);
+      ids.set(phase.id, id);
     }
   }
 

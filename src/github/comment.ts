@@ -9,11 +9,13 @@
  * Duplicates (github-app-facts section 5): calls for the same thread are serialised here (an
  * in-process lock per thread; the audit queue serialises events too), so two calls in a row, or
  * at once, create at most one comment; and the POST that creates it is never retried by
- * plugin-retry (a 5xx after GitHub stored the comment would otherwise post it again): a failed
- * create throws, and the next call finds the comment if it was stored.
+ * plugin-retry (a 5xx after GitHub stored the comment would otherwise post it again): after a 5xx
+ * the thread is read again, and the comment created again only when the failed POST stored nothing
+ * (`retry-create.ts`).
  */
 import type { ProbotOctokit } from "probot";
 import { COMMENT_MARKER } from "../report/comment.js";
+import { createOnce } from "./retry-create.js";
 
 type FullOctokit = InstanceType<typeof ProbotOctokit>;
 
@@ -35,6 +37,8 @@ export interface CommentOptions {
   readonly botLogin: string;
   /** The hidden marker the body starts with; default COMMENT_MARKER. */
   readonly marker?: string;
+  /** Waits before looking again after a create that failed with a 5xx (default CREATE_RETRY_DELAYS_MS). */
+  readonly retryDelaysMs?: readonly number[];
 }
 
 export type UpsertResult = "created" | "updated" | "unchanged";
@@ -90,23 +94,26 @@ async function serialised<T>(key: string, task: () => Promise<T>): Promise<T> {
 export async function upsertComment(octokit: IssuesOctokit, target: CommentTarget, body: string, options: CommentOptions): Promise<UpsertResult> {
   const marker = options.marker ?? COMMENT_MARKER;
   if (!body.startsWith(marker)) throw new RangeError(`the comment body must start with the marker ${marker}`);
-  return serialised(`${target.owner}/${target.repo}#${target.issueNumber}`.toLowerCase(), async () => {
-    const existing = await findComment(octokit, target, options);
-    if (existing === null) {
-      await octokit.rest.issues.createComment({
-        owner: target.owner,
-        repo: target.repo,
-        issue_number: target.issueNumber,
-        body,
-        request: { retries: 0 },
-      });
-      return "created";
-    }
-    // GitHub may store line ends as CRLF and trim the end: neither is a change.
-    if (sameBody(existing.body, body)) return "unchanged";
-    await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body });
-    return "updated";
-  });
+  return serialised(`${target.owner}/${target.repo}#${target.issueNumber}`.toLowerCase(), async () =>
+    // A create answered with a 5xx is looked for again before it is sent again: never two comments.
+    createOnce(async (attempt): Promise<UpsertResult> => {
+      const existing = await findComment(octokit, target, options);
+      if (existing === null) {
+        await octokit.rest.issues.createComment({
+          owner: target.owner,
+          repo: target.repo,
+          issue_number: target.issueNumber,
+          body,
+          request: { retries: 0 },
+        });
+        return "created";
+      }
+      // GitHub may store line ends as CRLF and trim the end: neither is a change.
+      if (sameBody(existing.body, body)) return attempt > 0 ? "created" : "unchanged";
+      await octokit.rest.issues.updateComment({ owner: target.owner, repo: target.repo, comment_id: existing.id, body });
+      return attempt > 0 ? "created" : "updated";
+    }, options.retryDelaysMs),
+  );
 }
 
 function sameBody(stored: string, wanted: string): boolean {
