@@ -20,7 +20,8 @@ export const projectRoot = path.resolve(here, "..", "..");
  * client-side throttling off. `unthrottled-fixed`: that, and secretlint's profiler off (what a fix
  * of its unbounded growth would give; see `app-unthrottled.ts`).
  */
-export type AppMode = "shipped" | "unthrottled" | "unthrottled-fixed";
+export const APP_MODES = ["shipped", "unthrottled", "unthrottled-fixed"] as const;
+export type AppMode = (typeof APP_MODES)[number];
 
 export interface AppProcess {
   readonly pid: number;

@@ -30,6 +30,9 @@ export interface AppBenchOptions {
   readonly seconds?: number;
   /** Repositories of the load fleet (default 50, over 10 installations). */
   readonly repos?: number;
+  /** Offered rates (default 50, 100, 200 a second) and app modes (default all three) of the load part. */
+  readonly rates?: readonly number[];
+  readonly modes?: readonly AppMode[];
   readonly progress: (line: string) => void;
 }
 
@@ -48,6 +51,8 @@ export interface AppBenchResult {
   readonly loadFleet: { repos: number; installations: number; filesPerRepo: number; relevantPerRepo: number } | null;
   readonly notes: string[];
   readonly wallSeconds: number;
+  /** When results of earlier runs are kept in bench/results.json: their dates and machines. */
+  readonly earlier?: ReadonlyArray<{ date: string; machine: Record<string, unknown> }>;
 }
 
 const RATES = [50, 100, 200] as const;
@@ -60,12 +65,13 @@ const CALLS_VERSION = "1";
  * the outcome within a second), the app without client-side throttling at every rate, and that
  * with secretlint's profiler off at the lowest rate (how much of the capacity the profiler costs).
  */
-function loadPlans(seconds: number): LoadPlan[] {
-  return [
-    { mode: "shipped", rates: RATES, seconds: Math.min(seconds, 5), drainMs: 3_000 },
-    { mode: "unthrottled", rates: RATES, seconds, drainMs: 3_000 },
-    { mode: "unthrottled-fixed", rates: [RATES[0]], seconds, drainMs: 3_000 },
+function loadPlans(seconds: number, rates: readonly number[] | undefined, modes: readonly AppMode[] | undefined): LoadPlan[] {
+  const plans: LoadPlan[] = [
+    { mode: "shipped", rates: rates ?? RATES, seconds: Math.min(seconds, 5), drainMs: 3_000 },
+    { mode: "unthrottled", rates: rates ?? RATES, seconds, drainMs: 3_000 },
+    { mode: "unthrottled-fixed", rates: rates ?? [RATES[0]], seconds, drainMs: 3_000 },
   ];
+  return plans.filter((p) => modes === undefined || modes.includes(p.mode));
 }
 
 export async function runAppBench(options: AppBenchOptions): Promise<AppBenchResult> {
@@ -99,10 +105,11 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRes
       const repos = options.repos ?? FLEET.repos;
       options.progress(`app load: generating or reusing ${repos} repositories ...`);
       const seconds = options.seconds ?? 10;
-      const pushesPerRepo = Math.ceil((Math.max(...RATES) * seconds) / repos);
+      const plans = loadPlans(seconds, options.rates, options.modes);
+      const pushesPerRepo = Math.ceil((Math.max(...plans.flatMap((p) => p.rates)) * seconds) / repos);
       const f = fleet(path.join(options.cacheRoot, `fleet-v${LOAD_VERSION}`), { ...FLEET, repos, pushesPerRepo });
       loadFleet = { repos: f.repos.length, installations: f.installations, filesPerRepo: f.filesPerRepo, relevantPerRepo: f.relevantPerRepo };
-      for (const plan of loadPlans(seconds)) {
+      for (const plan of plans) {
         for (const rate of plan.rates) {
           const samples: LoadSample[] = [];
           for (let i = 0; i < options.runs; i++) {

@@ -7,7 +7,8 @@
  *   npm run bench -- --runs 9 --only core
  *   npm run bench -- --only app        # the app against the simulated GitHub (bench/app.ts);
  *                                      # --only app-calls / app-load for one part;
- *                                      # --app-runs N (3), --seconds S (10), --repos R (50) for the load
+ *                                      # --app-runs N (3), --seconds S (10), --repos R (50), --rates 5,10
+ *                                      # and --modes shipped,unthrottled,unthrottled-fixed for the load
  *
  * bench/results.json keeps the results of scenarios not run this time (and the app's, under `app`).
  */
@@ -17,6 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { APP_MODES, type AppMode } from "./app-harness.js";
 import { appTables, runAppBench, type AppBenchResult } from "./app.js";
 import { SCENARIOS, type Scenario } from "./scenarios.js";
 
@@ -133,12 +135,16 @@ async function mainBench(): Promise<void> {
       "app-runs": { type: "string", default: "3" },
       seconds: { type: "string", default: "10" },
       repos: { type: "string", default: "50" },
+      rates: { type: "string" },
+      modes: { type: "string" },
     },
   });
   const runs = Math.max(1, Number.parseInt(String(values.runs), 10) || 5);
   const appRuns = Math.max(1, Number.parseInt(String(values["app-runs"]), 10) || 3);
   const seconds = Math.max(1, Number.parseFloat(String(values.seconds)) || 10);
   const repos = Math.max(1, Number.parseInt(String(values.repos), 10) || 50);
+  const rates = values.rates?.split(",").map(Number).filter((r) => Number.isFinite(r) && r > 0);
+  const modes = values.modes?.split(",").filter((m): m is AppMode => (APP_MODES as readonly string[]).includes(m));
   const only = values.only as string[] | undefined;
   const cacheRoot = values.cache ?? path.join(os.tmpdir(), "phase-gate-bench");
   fs.mkdirSync(cacheRoot, { recursive: true });
@@ -160,6 +166,8 @@ async function mainBench(): Promise<void> {
       load: appLoad,
       seconds,
       repos,
+      ...(rates !== undefined && rates.length > 0 ? { rates } : {}),
+      ...(modes !== undefined && modes.length > 0 ? { modes } : {}),
       progress: (line) => process.stderr.write(`${line}\n`),
     });
   }
@@ -200,6 +208,9 @@ async function mainBench(): Promise<void> {
     }
   }
   if (app !== null) console.log(`\n${appTables(app)}`);
+  if (app !== null && out.app !== undefined && (out.app.calls.length > app.calls.length || out.app.load.length > app.load.length)) {
+    console.log("\n(bench/results.json also keeps the app results of earlier runs not measured again)");
+  }
   console.log(`\nwritten to ${path.relative(process.cwd(), file)}`);
 }
 
@@ -218,14 +229,18 @@ function readPrevious(file: string): PreviousResults {
   }
 }
 
-/** The app's new results, keeping the part (calls or load) not run this time. */
+/** The app's new results, keeping earlier ones not measured again (calls by case, load by mode and rate). */
 function mergeApp(previous: AppBenchResult | undefined, next: AppBenchResult): AppBenchResult {
   if (previous === undefined) return next;
+  const loadKey = (r: AppBenchResult["load"][number]) => `${r.mode}@${r.rate}`;
+  const sameFleet = next.loadFleet === null || JSON.stringify(next.loadFleet) === JSON.stringify(previous.loadFleet);
   return {
     ...next,
-    calls: next.calls.length > 0 ? next.calls : (previous.calls ?? []),
-    load: next.load.length > 0 ? next.load : (previous.load ?? []),
+    calls: [...(previous.calls ?? []).filter((c) => !next.calls.some((n) => n.name === c.name)), ...next.calls],
+    load: [...(sameFleet ? (previous.load ?? []) : []).filter((r) => !next.load.some((n) => loadKey(n) === loadKey(r))), ...next.load],
     loadFleet: next.loadFleet ?? previous.loadFleet ?? null,
+    // The machine and load of the earlier runs whose results are kept (each load sample has its own load average too).
+    earlier: [...(previous.earlier ?? []), { date: previous.date, machine: previous.machine }].slice(-5),
   };
 }
 
