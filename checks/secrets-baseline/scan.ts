@@ -6,7 +6,15 @@
  */
 import { createHash } from "node:crypto";
 import { lintSource } from "@secretlint/core";
+import { secretLintProfiler } from "@secretlint/profiler";
 import { creator as recommendPreset } from "@secretlint/secretlint-rule-preset-recommend";
+
+// secretlint's core marks every rule of every scanned file on its process-wide profiler, which keeps
+// each mark forever (in its own arrays and in Node's performance timeline) and searches them all on
+// each new mark: in the app, a long-running process, memory then grows without bound and every
+// audit gets slower than the one before (measured by the app benchmark). phase-gate never reads the
+// profile, so marking is turned off, once, for the process.
+secretLintProfiler.mark = (): void => undefined;
 
 export interface SecretHit {
   readonly path: string;

@@ -735,3 +735,17 @@ describe("secrets-baseline: the independent scan (SB014)", () => {
     expect(secretsBaseline.files(secretsBaseline.options.parse({ scan: "off" }))).not.toContain("**/.env");
   });
 });
+
+describe("the secretlint scan in a long-running process", () => {
+  it("keeps no profile: scanning many files leaves no performance marks and nothing in secretlint's profiler", async () => {
+    const { performance } = await import("node:perf_hooks");
+    const { secretLintProfiler } = await import("@secretlint/profiler");
+    const { scanText } = await import("../../checks/secrets-baseline/scan.js");
+    const before = performance.getEntriesByType("mark").length;
+    for (let i = 0; i < 50; i += 1) await scanText(`config/app${i}.env`, `API_URL=https://example.invalid/${i}\nDEBUG=false\n`);
+    // Let the profiler's PerformanceObserver run, had anything been marked.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(performance.getEntriesByType("mark").length - before).toBe(0);
+    expect(await secretLintProfiler.getEntries()).toHaveLength(0);
+  });
+});
