@@ -62,6 +62,9 @@ interface Classified {
  * When GitHub truncates the recursive tree (over 100,000 entries or 7 MB), the directories the
  * audit's globs can match are listed one call each instead, and the listing's notes say so.
  */
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 export class GitHubSnapshot implements RepoSnapshot {
   readonly label: string;
   readonly commit: string;
@@ -220,13 +223,24 @@ export class GitHubSnapshot implements RepoSnapshot {
     return this.remember({ files, skipped }, notes);
   }
 
-  /** The memoised non-recursive listing of one directory, or null when the call bound is spent. */
+  /**
+   * The memoised non-recursive listing of one directory, or null when the call bound is spent.
+   * Listings are kept in the process's cache by tree SHA, as blobs are (a tree SHA names its
+   * entries, so it never goes stale): a push that changed one file lists again only the
+   * directories on that file's path, whose SHAs changed, instead of walking the whole tree.
+   */
   private dirListing(path: string, sha: string): Promise<TreeListing> | null {
     const known = this.dirs.get(path);
     if (known !== undefined) return known;
-    if (this.treeCalls >= this.maxTreeCalls) return null;
-    this.treeCalls++;
-    const call = this.limit(() => this.client.getTree(sha, { recursive: false }));
+    const key = `tree:${sha}`;
+    if (this.treeCalls >= this.maxTreeCalls && !this.cache.has(key)) return null;
+    const call = this.cache
+      .get(key, async () => {
+        this.treeCalls++;
+        const listing = await this.limit(() => this.client.getTree(sha, { recursive: false }));
+        return encoder.encode(JSON.stringify({ sha: listing.sha, truncated: listing.truncated, tree: listing.tree }));
+      })
+      .then((bytes) => JSON.parse(decoder.decode(bytes)) as TreeListing);
     this.dirs.set(path, call);
     call.catch(() => {
       if (this.dirs.get(path) === call) this.dirs.delete(path);

@@ -464,6 +464,23 @@ describe("GitHubSnapshot: a truncated tree", () => {
 
   const walkedDirs = (fake: FakeGitHub) => fake.treeCalls.filter((c) => !c.recursive).map((c) => c.dir);
 
+  it("lists again, for the next commit, only the directories whose tree changed (listings are cached by tree SHA)", async () => {
+    const fake = new FakeGitHub();
+    fake.truncateOver = 5;
+    const cache = new BlobCache();
+    const first = fake.commit("c1", files);
+    const second = fake.commit("c2", { ...files, "services/api/Dockerfile": "FROM node:22\n" });
+    const globs = ["docs/*.md", ".github/workflows/*.yml", "services/*/Dockerfile"];
+    await snapshot(fake, first, { cache }).list(globs);
+    fake.treeCalls.length = 0;
+    const listing = await snapshot(fake, second, { cache }).list(globs);
+    // The recursive call (truncated), then the root (by the new commit), services and services/api:
+    // .github, docs, .github/workflows and services/web are the same trees and are not asked again.
+    expect(walkedDirs(fake)).toEqual(["", "services", "services/api"]);
+    expect(listing.files.find((f) => f.path === "services/api/Dockerfile")?.blob).toBe(fake.blobOf("FROM node:22\n"));
+    expect(listing.files.map((f) => f.path)).toContain("services/web/Dockerfile");
+  });
+
   it("walks only the directories the globs can match, one call each, and says so", async () => {
     const { fake, commit, snap } = setUp();
     const listing = await snap.list(["docs/*.md", ".github/workflows/*.yml", "services/*/Dockerfile"]);
