@@ -29,7 +29,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` would compile, and the compiler is not installed here.
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
-COPY --from=build /app/lib ./lib
+# Only the app: lib/ also holds the compiled benchmark and test support, which need dev dependencies.
+COPY --from=build /app/lib/src ./lib/src
+COPY --from=build /app/lib/checks ./lib/checks
 COPY app.yml ./
 USER node
 EXPOSE 3000
