@@ -172,7 +172,7 @@ function phaseText(
       ].join("\n"),
     );
   }
-  const notes = [...report.notes.map((n) => `- ${text(n)}`), ...extraNotes.map((n) => `- ${n}`)];
+  const notes = [...report.notes.map((n) => `- ${text(n)}`), ...documentNotes(phase), ...extraNotes.map((n) => `- ${n}`)];
   if (notes.length > 0) parts.push(["#### Notes", "", ...notes].join("\n"));
   return `${parts.join("\n\n")}\n`;
 }
@@ -200,6 +200,21 @@ function claimAnnotation(phase: PhaseReport, document: DocumentReport, claim: Cl
     title: clipChars(visible(`claim overclaimed: ${claim.check?.id ?? "no check"}`, false), ANNOTATION_TITLE_MAX_CHARS),
     message: clampBytes(visible(message), ANNOTATION_MESSAGE_MAX_BYTES, "message"),
   };
+}
+
+/** Document notes shown in a check run at most; the JSON report and `phase-gate claims` list them all. */
+export const MAX_DOCUMENT_NOTES = 20;
+
+/**
+ * What reading the phase document noted (a `claims:` link that matched nothing, a status not
+ * recognised, goals not taken as claims), for the maintainer who wonders why a claim is missing.
+ */
+function documentNotes(phase: PhaseReport): string[] {
+  const doc = phase.document;
+  if (doc === undefined || doc.notes.length === 0) return [];
+  const shown = doc.notes.slice(0, MAX_DOCUMENT_NOTES).map((n) => `- ${code(doc.path)}: ${text(n)}`);
+  const more = doc.notes.length - shown.length;
+  return more > 0 ? [...shown, `- ${code(doc.path)}: ${more} more (the JSON report and \`phase-gate claims\` list every note)`] : shown;
 }
 
 /** A finding with a path and a valid 1-based line, as an annotation; otherwise null (it stays in the text). */

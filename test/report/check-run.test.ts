@@ -464,3 +464,27 @@ describe("configErrorOutput", () => {
     expect(none.summary).toContain("- the checklist could not be loaded, and no error was located in it");
   });
 });
+
+describe("the phase document's notes in the check run", () => {
+  const counts = { claims: 0, done: 0, partial: 0, notDone: 0, verifiable: 0, backed: 0, overclaimed: 0, underclaimed: 0, pending: 0, unverifiable: 0, ambiguous: 0 };
+  const withNotes = (notes: string[]) =>
+    reportWith({
+      status: "complete",
+      passed: 0,
+      total: 0,
+      checks: [],
+      document: { path: "docs/P.md", status: "read", summary: "no claims found", counts, stated: [], notes },
+      claims: [],
+    });
+
+  it("lists them under Notes, named by the document, so a maintainer sees a link that matched nothing", () => {
+    const out = checkRunOutput(withNotes(["the checklist links claims matching 'SQL' to file-not-contains, but no claim of the document contains those words"]), "p");
+    expect(out.text).toContain("#### Notes\n\n- `docs/P.md`: the checklist links claims matching 'SQL' to file-not-contains, but no claim of the document contains those words\n");
+  });
+
+  it("shows twenty at most, and says how many more there are", () => {
+    const out = checkRunOutput(withNotes(Array.from({ length: 25 }, (_, i) => `note ${i}`)), "p");
+    expect(out.text.match(/^- `docs\/P\.md`: note \d+$/gm)).toHaveLength(20);
+    expect(out.text).toContain("- `docs/P.md`: 5 more (the JSON report and `phase-gate claims` list every note)");
+  });
+});
