@@ -19,6 +19,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PRE_COMMIT_CONFIG } from "./generate-repo.js";
 
 export interface AppRepoOptions {
   readonly files: number;
@@ -88,23 +89,7 @@ const DATE = "1704067200 +0000";
 function fixed(salt: string): Array<[string, string]> {
   return [
     [".github/phase-gate.yml", BENCH_CHECKLIST],
-    [
-      ".pre-commit-config.yaml",
-      [
-        `# ${salt}`,
-        "repos:",
-        "  - repo: https://github.com/astral-sh/ruff-pre-commit",
-        "    rev: v0.4.4",
-        "    hooks:",
-        "      - id: ruff",
-        "  - repo: https://github.com/Yelp/detect-secrets",
-        "    rev: v1.5.0",
-        "    hooks:",
-        "      - id: detect-secrets",
-        "        args: ['--baseline', '.secrets.baseline']",
-        "",
-      ].join("\n"),
-    ],
+    [".pre-commit-config.yaml", `# ${salt}\n${PRE_COMMIT_CONFIG}`],
     [
       ".secrets.baseline",
       `${JSON.stringify({ version: "1.5.0", plugins_used: [{ name: "AWSKeyDetector" }, { name: "PrivateKeyDetector" }], filters_used: [], results: {}, generated_at: "2024-01-01T00:00:00Z", salt }, null, 2)}\n`,

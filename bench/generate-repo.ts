@@ -57,6 +57,21 @@ function git(dir: string, ...args: string[]): string {
   });
 }
 
+/** A pre-commit config running ruff and detect-secrets with its baseline (both bench generators use it). */
+export const PRE_COMMIT_CONFIG = [
+  "repos:",
+  "  - repo: https://github.com/astral-sh/ruff-pre-commit",
+  "    rev: v0.4.4",
+  "    hooks:",
+  "      - id: ruff",
+  "  - repo: https://github.com/Yelp/detect-secrets",
+  "    rev: v1.5.0",
+  "    hooks:",
+  "      - id: detect-secrets",
+  "        args: ['--baseline', '.secrets.baseline']",
+  "",
+].join("\n");
+
 /** The fixed relevant files, in the order they are added. */
 const FIXED_RELEVANT: ReadonlyArray<readonly [string, string]> = [
   [
@@ -80,22 +95,7 @@ const FIXED_RELEVANT: ReadonlyArray<readonly [string, string]> = [
       "",
     ].join("\n"),
   ],
-  [
-    ".pre-commit-config.yaml",
-    [
-      "repos:",
-      "  - repo: https://github.com/astral-sh/ruff-pre-commit",
-      "    rev: v0.4.4",
-      "    hooks:",
-      "      - id: ruff",
-      "  - repo: https://github.com/Yelp/detect-secrets",
-      "    rev: v1.5.0",
-      "    hooks:",
-      "      - id: detect-secrets",
-      "        args: ['--baseline', '.secrets.baseline']",
-      "",
-    ].join("\n"),
-  ],
+  [".pre-commit-config.yaml", PRE_COMMIT_CONFIG],
   [
     ".secrets.baseline",
     JSON.stringify(

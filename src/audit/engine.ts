@@ -2,7 +2,7 @@ import { createCheckContext, globMatcher, type FileStore } from "../check/contex
 import { matchPaths } from "../check/match-paths.js";
 import type { AnyCheck, CheckResult } from "../check/types.js";
 import type { Checklist, CheckEntry, PhaseConfig } from "../config/types.js";
-import type { LinkTarget } from "../claims/link.js";
+import { linkTargets } from "../claims/link.js";
 import { extractClaims } from "../claims/extract.js";
 import { verifyDocument, type DocumentInput } from "../claims/verify.js";
 import { comparePathBytes } from "../snapshot/path-order.js";
@@ -90,7 +90,7 @@ export async function runAudit(
       path: phase.doc,
       read: docReads.get(phase.doc) ?? { ok: false, status: "missing", error: `${phase.doc} was not read` },
       checks,
-      targets: linkTargets(phase),
+      targets: linkTargets(phase.checks),
       explicit: phase.claims,
     }) : null;
     phaseReports.push({
@@ -166,19 +166,6 @@ function orderPhases(configs: readonly PhaseConfig[], reports: readonly PhaseRep
       ...(waitingOn.length > 0 ? { waitingOn } : {}),
       ...(waitingOn.length > 0 && report.status === "complete" ? { ahead: config.ahead } : {}),
     };
-  });
-}
-
-/** The checks of a phase a claim of its document can link to, with the phrases each declares. */
-function linkTargets(phase: PhaseConfig): LinkTarget[] {
-  return phase.checks.map((entry, index) => {
-    let phrases: readonly string[] = [];
-    try {
-      phrases = entry.check.claimPhrases?.(entry.options) ?? [];
-    } catch {
-      // A check whose phrases cannot be computed is linked by the checklist's `claims` only.
-    }
-    return { index, id: entry.check.id, phrases };
   });
 }
 

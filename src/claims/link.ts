@@ -7,6 +7,7 @@
  * false overclaim. A claim that names two checks is ambiguous: it is reported with its
  * candidates, never guessed.
  */
+import type { CheckEntry } from "../config/types.js";
 import type { Claim } from "./types.js";
 
 /** A check of the phase a claim can link to. */
@@ -15,6 +16,22 @@ export interface LinkTarget {
   readonly index: number;
   readonly id: string;
   readonly phrases: readonly string[];
+}
+
+/**
+ * Checks as link targets, with the phrases each declares for its options; index = position in
+ * `entries`. A check whose phrases cannot be computed is linked by the checklist's `claims` only.
+ */
+export function linkTargets(entries: readonly CheckEntry[]): LinkTarget[] {
+  return entries.map((entry, index) => {
+    let phrases: readonly string[] = [];
+    try {
+      phrases = entry.check.claimPhrases?.(entry.options) ?? [];
+    } catch {
+      // No phrases: see above.
+    }
+    return { index, id: entry.check.id, phrases };
+  });
 }
 
 /** An explicit link of the checklist: claims whose text contains the words `match` (whole words, case aside) are about the check at `index`. */

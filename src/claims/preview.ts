@@ -4,7 +4,7 @@
  */
 import type { CheckEntry, PhaseConfig } from "../config/types.js";
 import { extractClaims } from "./extract.js";
-import { containsPhrase, linkClaims, normalise, type Candidate, type Link, type LinkTarget } from "./link.js";
+import { containsPhrase, linkClaims, linkTargets, normalise, type Candidate, type Link } from "./link.js";
 import type { ClaimKind, ClaimState, OverallFigure } from "./types.js";
 
 /** The checks a document is linked against: one phase's, or (for a document no phase names) every phase's. */
@@ -47,7 +47,7 @@ export interface ClaimsPreview {
 export function previewClaims(doc: string, text: string, scope: PreviewScope, lossy = false): ClaimsPreview {
   const extracted = extractClaims(text);
   const entries: Array<{ entry: CheckEntry; phase: string }> = (scope.phase ? [scope.phase] : scope.phases).flatMap((p) => p.checks.map((entry) => ({ entry, phase: p.id })));
-  const targets: LinkTarget[] = entries.map(({ entry }, index) => ({ index, id: entry.check.id, phrases: phrasesOf(entry) }));
+  const targets = linkTargets(entries.map(({ entry }) => entry));
   const { links, notes } = linkClaims(extracted.claims, targets, scope.phase?.claims ?? []);
   const toCheck = (c: Candidate): PreviewCheck => ({ id: c.id, phase: entries[c.index]?.phase ?? "?", phrase: c.phrase });
   const claims = extracted.claims.map((claim, i): PreviewClaim => {
@@ -90,14 +90,6 @@ export function previewClaims(doc: string, text: string, scope: PreviewScope, lo
     ],
     counts: { claims: claims.length, linked: count("linked"), ambiguous: count("ambiguous"), none: count("none") },
   };
-}
-
-function phrasesOf(entry: CheckEntry): readonly string[] {
-  try {
-    return entry.check.claimPhrases?.(entry.options) ?? [];
-  } catch {
-    return [];
-  }
 }
 
 const STATE_WIDTH = "not-done".length;

@@ -22,6 +22,7 @@ import { CheckRunIds, completeCheckRuns, publishConfigError, startCheckRuns, typ
 import { react, unknownPhaseReply } from "./commands.js";
 import { upsertComment } from "./comment.js";
 import { readChecklist } from "./config.js";
+import { statusOf } from "./retry-create.js";
 import { octokitGitData } from "./git-data.js";
 import type { JobControl } from "./queue.js";
 
@@ -311,9 +312,9 @@ async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonl
 }
 
 function describeError(error: unknown): string {
-  const status = (error as { status?: unknown } | null)?.status;
+  const status = statusOf(error);
   const message = error instanceof Error ? error.message : String(error);
-  return `${typeof status === "number" ? `GitHub answered ${status}: ` : ""}${message.split("\n")[0]?.slice(0, 300) ?? ""}`;
+  return `${status !== undefined ? `GitHub answered ${status}: ` : ""}${message.split("\n")[0]?.slice(0, 300) ?? ""}`;
 }
 
 function superseded(log: Logger, sha: string | null): AuditOutcome {
@@ -334,8 +335,4 @@ function configErrorReply(errors: readonly string[]): string {
   const shown = errors.slice(0, 20).map((e) => `- \`${e.replace(/`/g, "'")}\``);
   const more = errors.length > 20 ? [`- … and ${errors.length - 20} more`] : [];
   return [`The checklist \`${CHECKLIST_PATH}\` is not valid, so nothing was audited:`, "", ...shown, ...more, "", 'See the check run "phase-gate configuration".'].join("\n");
-}
-
-function statusOf(error: unknown): number | undefined {
-  return typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" ? error.status : undefined;
 }
