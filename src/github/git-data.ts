@@ -11,6 +11,15 @@ export interface GitDataOctokit {
 const ENTRY_TYPES: ReadonlySet<string> = new Set<TreeEntry["type"]>(["blob", "tree", "commit"]);
 
 /**
+ * Tree and blob answers are the large ones (a 1,000-file tree is ~150 KB of JSON; a blob is its
+ * bytes in base64). Octokit parses every JSON answer with `json-with-bigint`, which on Node 20 runs
+ * a regular expression over the whole text and a reviver over every value: a fifth of the app's
+ * CPU under load (the app benchmark's profile). These two calls take the body unparsed and read it
+ * with the native `JSON.parse`; no field of theirs can exceed 2^53 (sizes, paths, SHAs, base64).
+ */
+const RAW_BODY = { request: { parseSuccessResponseBody: false } } as const;
+
+/**
  * The Git Database API of one repository (`GET /repos/{owner}/{repo}/git/trees/{sha}` and
  * `.../git/blobs/{sha}`) behind `GitDataClient`. Errors of the API (`RequestError`, with its
  * `status`) are thrown as they come.
@@ -19,12 +28,14 @@ export function octokitGitData(octokit: GitDataOctokit, owner: string, repo: str
   return {
     async getTree(sha, { recursive }) {
       // GitHub recurses for ANY value of `recursive` (even "0" or "false"): leave it out unless asked.
-      const { data } = await octokit.rest.git.getTree({
+      const response = await octokit.rest.git.getTree({
         owner,
         repo,
         tree_sha: sha,
         ...(recursive ? { recursive: "1" } : {}),
+        ...RAW_BODY,
       });
+      const data = treeBody(await jsonBody(response.data), sha);
       const tree: TreeEntry[] = [];
       for (const e of data.tree) {
         // GitHub sends only these three types; anything else could not be read anyway.
@@ -42,7 +53,8 @@ export function octokitGitData(octokit: GitDataOctokit, owner: string, repo: str
     },
 
     async getBlob(sha) {
-      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+      const response = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha, ...RAW_BODY });
+      const data = blobBody(await jsonBody(response.data), sha);
       const bytes = decodeBlobContent(data.content, data.encoding);
       if (typeof data.size === "number" && bytes.byteLength !== data.size) {
         throw new Error(`blob ${sha}: ${bytes.byteLength} bytes decoded, ${data.size} expected`);
@@ -50,6 +62,40 @@ export function octokitGitData(octokit: GitDataOctokit, owner: string, repo: str
       return bytes;
     },
   };
+}
+
+/** The JSON of an answer taken unparsed (a web stream); an already parsed value is kept. */
+async function jsonBody(body: unknown): Promise<unknown> {
+  if (body instanceof ReadableStream) return JSON.parse(await new Response(body).text()) as unknown;
+  if (typeof body === "string") return JSON.parse(body) as unknown;
+  return body;
+}
+
+interface RawTree {
+  readonly sha: string;
+  readonly truncated?: unknown;
+  readonly tree: ReadonlyArray<{ path: string; mode: string; type: string; sha: string; size?: unknown }>;
+}
+
+function treeBody(body: unknown, sha: string): RawTree {
+  const b = body as Partial<RawTree> | null;
+  if (typeof b !== "object" || b === null || typeof b.sha !== "string" || !Array.isArray(b.tree)) {
+    throw new Error(`tree ${sha}: GitHub's answer is not a tree (no sha or tree array)`);
+  }
+  for (const e of b.tree) {
+    if (typeof e !== "object" || e === null || typeof e.path !== "string" || typeof e.sha !== "string" || typeof e.type !== "string" || typeof e.mode !== "string") {
+      throw new Error(`tree ${sha}: GitHub's answer has an entry without path, mode, type and sha`);
+    }
+  }
+  return b as RawTree;
+}
+
+function blobBody(body: unknown, sha: string): { content: string; encoding: string; size?: unknown } {
+  const b = body as { content?: unknown; encoding?: unknown; size?: unknown } | null;
+  if (typeof b !== "object" || b === null || typeof b.content !== "string" || typeof b.encoding !== "string") {
+    throw new Error(`blob ${sha}: GitHub's answer is not a blob (no content and encoding)`);
+  }
+  return { content: b.content, encoding: b.encoding, size: b.size };
 }
 
 /** The bytes of a blob response's `content`, as its `encoding` says (`base64`, or `utf-8`). */

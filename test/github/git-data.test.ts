@@ -125,6 +125,29 @@ describe("octokitGitData", () => {
     await expect(octokitGitData(octokit(), "octo", "app").getBlob(README)).rejects.toThrow("3 bytes decoded, 4 expected");
   });
 
+  it("refuses an answer that is not a tree, or not a blob, with an error naming the object", async () => {
+    api()
+      .get(`/repos/octo/app/git/trees/${COMMIT}`)
+      .query({ recursive: "1" })
+      .reply(200, { sha: COMMIT, message: "no tree here" })
+      .get(`/repos/octo/app/git/trees/${SUBDIR}`)
+      .reply(200, { sha: SUBDIR, tree: [{ path: "a", type: "blob" }] })
+      .get(`/repos/octo/app/git/blobs/${README}`)
+      .reply(200, { sha: README, size: 3 });
+    const git = octokitGitData(octokit(), "octo", "app");
+    await expect(git.getTree(COMMIT, { recursive: true })).rejects.toThrow(`tree ${COMMIT}: GitHub's answer is not a tree`);
+    await expect(git.getTree(SUBDIR, { recursive: false })).rejects.toThrow(`tree ${SUBDIR}: GitHub's answer has an entry without path, mode, type and sha`);
+    await expect(git.getBlob(README)).rejects.toThrow(`blob ${README}: GitHub's answer is not a blob`);
+  });
+
+  it("reads a large tree answer whole (parsed natively, not by Octokit)", async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ path: `src/f${i}.py`, mode: "100644", type: "blob", size: i, sha: README, url: "u" }));
+    api().get(`/repos/octo/app/git/trees/${COMMIT}`).query({ recursive: "1" }).reply(200, { sha: TREE, url: "u", truncated: false, tree: many });
+    const tree = await octokitGitData(octokit(), "octo", "app").getTree(COMMIT, { recursive: true });
+    expect(tree.tree).toHaveLength(5000);
+    expect(tree.tree[4999]).toEqual({ path: "src/f4999.py", mode: "100644", type: "blob", size: 4999, sha: README });
+  });
+
   it("throws the API's error for a missing blob, and makes one request for a 500 (no retry)", async () => {
     const scope = api()
       .get(`/repos/octo/app/git/blobs/${README}`)
