@@ -5,6 +5,7 @@
  */
 import type { ApplicationFunction, Context, Probot } from "probot";
 import { registry as shippedRegistry } from "../checks/index.js";
+import { AuditMemo } from "./audit/memo.js";
 import type { Registry } from "./config/types.js";
 import { AppIdentityCache, fetchAppIdentity, type AppIdentity } from "./github/app-login.js";
 import {
@@ -29,6 +30,8 @@ export interface AppOptions {
   readonly registry?: Registry;
   /** Blobs by SHA (default: a 64 MiB cache for the process). */
   readonly cache?: BlobCache;
+  /** Glob matches and check results reused between audits (default: one for the process). */
+  readonly memo?: AuditMemo;
   /** Audits running at once per installation (default 2) and overall (default 8). */
   readonly perInstallation?: number;
   readonly global?: number;
@@ -50,6 +53,7 @@ export type PhaseGateApp = ApplicationFunction & { idle(): Promise<void> };
 export function createApp(options: AppOptions = {}): PhaseGateApp {
   const queues: AuditQueue<AuditRequest>[] = [];
   const cache = options.cache ?? new BlobCache();
+  const memo = options.memo ?? new AuditMemo();
   const registry = options.registry ?? shippedRegistry;
 
   const appFn = (app: Probot): void => {
@@ -61,6 +65,7 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
       identity: () => identity.get(),
       registry,
       cache,
+      memo,
       log: app.log,
       ...(options.htmlBase !== undefined ? { htmlBase: options.htmlBase } : {}),
       ...(options.clock !== undefined ? { now: options.clock } : {}),

@@ -8,6 +8,7 @@ import { verifyDocument, type DocumentInput } from "../claims/verify.js";
 import { comparePathBytes } from "../snapshot/path-order.js";
 import type { FileEntry, RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
 import { mapLimit } from "./map-limit.js";
+import { listingFingerprint, resultKey, type AuditMemo } from "./memo.js";
 import { phaseStatus } from "./phase-status.js";
 import { validateResult } from "./validate-result.js";
 import type { AuditReport, CheckReport, PhaseReport } from "./types.js";
@@ -17,6 +18,8 @@ export interface AuditOptions {
   readonly phases?: readonly string[];
   /** How many files are read at once. */
   readonly readConcurrency?: number;
+  /** Glob matches and check results kept from earlier audits (a long-running process's; see `memo.ts`). */
+  readonly memo?: AuditMemo;
 }
 
 interface PlannedCheck {
@@ -50,7 +53,11 @@ export async function runAudit(
   const listing = await snapshot.list([...patterns, ...[...plans.values()].flatMap((p) => p.lists), ...docs]);
   const wanted = globMatcher(patterns);
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
-  const needed = matchPaths(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
+  const memo = options.memo;
+  const fingerprint = memo !== undefined ? listingFingerprint(listing.files, listing.skipped) : "";
+  const matchListing = (globs: readonly string[], paths: readonly string[]): string[] =>
+    memo !== undefined ? memo.matches(fingerprint, globs, () => matchPaths(globs, paths)) : matchPaths(globs, paths);
+  const needed = matchListing(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
 
   const texts = new Map<string, string>();
   const skipped = new Map<string, SkipReason>();
@@ -76,14 +83,32 @@ export async function runAudit(
   });
 
   const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePathBytes);
-  const store: FileStore = { allPaths, existing: new Set(allPaths), texts, skipped };
+  const store: FileStore = {
+    allPaths,
+    existing: new Set(allPaths),
+    texts,
+    skipped,
+    ...(memo !== undefined ? { matchAll: (globs: readonly string[]) => matchListing(globs, allPaths) } : {}),
+  };
+  const failed = memo !== undefined ? needed.flatMap((f) => (texts.has(f.path) ? [] : [{ path: f.path, reason: skipped.get(f.path) ?? "unreadable" }])) : [];
+  /** A check's result, reused from an earlier audit when its inputs are the same (see `memo.ts`). */
+  const run = async (entry: CheckEntry, checkPatterns: readonly string[]): Promise<CheckResult> => {
+    if (memo === undefined) return runOne(entry, checkPatterns, store);
+    const inScope = globMatcher(checkPatterns);
+    const key = resultKey(entry, fingerprint, needed.filter((f) => inScope(f.path)), failed);
+    const known = key !== null ? memo.result(key) : undefined;
+    if (known !== undefined) return known;
+    const result = await runOne(entry, checkPatterns, store);
+    if (key !== null) memo.keep(key, result);
+    return result;
+  };
 
   const phaseReports: PhaseReport[] = [];
   for (const phase of phases) {
     const checks: CheckReport[] = [];
     for (const entry of phase.checks) {
       const planned = plans.get(entry);
-      const result = planned?.patterns ? await runOne(entry, planned.patterns, store) : errorResult(entry.check, planned?.planError ?? "no plan");
+      const result = planned?.patterns ? await run(entry, planned.patterns) : errorResult(entry.check, planned?.planError ?? "no plan");
       checks.push({ id: entry.check.id, ...result });
     }
     const claims = phase.doc !== undefined ? verifyDocument({

@@ -43,6 +43,8 @@ export interface FileStore {
   readonly existing: ReadonlySet<string>;
   readonly texts: ReadonlyMap<string, string>;
   readonly skipped: ReadonlyMap<string, SkipReason>;
+  /** `matchPaths(globs, allPaths)`, possibly remembered from an earlier audit of the same listing. */
+  readonly matchAll?: (globs: readonly string[]) => string[];
 }
 
 export function createCheckContext<Options, MessageId extends string>(args: {
@@ -62,6 +64,7 @@ export function createCheckContext<Options, MessageId extends string>(args: {
     // The listing and `paths` are sorted, so globs can narrow them by binary search; any other
     // list a check passes is filtered as it comes, in its own order.
     match: (patterns, among = paths) => {
+      if (among === store.allPaths && store.matchAll !== undefined) return [...store.matchAll(typeof patterns === "string" ? [patterns] : patterns)];
       if (among === paths || among === store.allPaths) return matchPaths(patterns, among);
       const isMatch = globMatcher(patterns);
       return among.filter((p) => isMatch(p));

@@ -10,6 +10,7 @@
  */
 import type { Probot, ProbotOctokit } from "probot";
 import { runAudit } from "../audit/engine.js";
+import type { AuditMemo } from "../audit/memo.js";
 import type { AuditReport } from "../audit/types.js";
 import { formatConfigError } from "../config/format-error.js";
 import { CHECKLIST_PATH, type Checklist, type Registry } from "../config/types.js";
@@ -79,6 +80,8 @@ export interface AuditDeps {
   readonly htmlBase?: string;
   /** The clock for check-run times. */
   readonly now?: () => Date;
+  /** Glob matches and check results reused between audits of the process (`audit/memo.ts`). */
+  readonly memo?: AuditMemo;
 }
 
 export type AuditOutcome =
@@ -278,7 +281,7 @@ async function audit(deps: AuditDeps, octokit: Octokit, request: AuditRequest, s
     cache: deps.cache,
     ...(deps.htmlBase !== undefined ? { htmlBase: deps.htmlBase } : {}),
   });
-  return runAudit(snapshot, checklist);
+  return runAudit(snapshot, checklist, deps.memo !== undefined ? { memo: deps.memo } : {});
 }
 
 /** The audit of the pull request's base commit with the same checklist; null when it fails (the comment then says so). */

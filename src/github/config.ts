@@ -87,7 +87,7 @@ export async function readChecklist(
       errors.unshift({ file: name, line: 1, column: 1, at: "", message: "the checklist could not be read as text" });
       continue;
     }
-    const load = loadChecklist(text, name, registry, { inheritedPhases: inherited });
+    const load = loadCached(text, name, registry, inherited);
     if (load.ok) {
       layers.unshift(load.checklist.phases);
       inherited.push(...load.checklist.phases.map((p) => p.id));
@@ -117,6 +117,31 @@ export async function readChecklist(
   }
   const checklist: Checklist = { origin: { source: "file", path: origin }, phases };
   return { ok: true, checklist, files: found.map(({ file }) => fileKey(file.owner, file.repo, file.path)) };
+}
+
+/** Checklist files loaded, by registry, then by name, inherited ids and text: at most this many per registry. */
+const LOADED_MAX = 512;
+const loaded = new WeakMap<Registry, Map<string, ReturnType<typeof loadChecklist>>>();
+
+/**
+ * `loadChecklist`, remembered while the file's text is unchanged: the checklist is read on every
+ * delivery, and an unchanged one keeps its phase and check objects, by which the audit memo knows
+ * a check's earlier results (`audit/memo.ts`).
+ */
+function loadCached(text: string, name: string, registry: Registry, inherited: readonly string[]): ReturnType<typeof loadChecklist> {
+  let byKey = loaded.get(registry);
+  if (byKey === undefined) loaded.set(registry, (byKey = new Map()));
+  const key = `${name}\0${inherited.join("\0")}\0\u0001${text}`;
+  const known = byKey.get(key);
+  if (known !== undefined) {
+    byKey.delete(key);
+    byKey.set(key, known);
+    return known;
+  }
+  const load = loadChecklist(text, name, registry, { inheritedPhases: inherited });
+  byKey.set(key, load);
+  if (byKey.size > LOADED_MAX) byKey.delete(byKey.keys().next().value as string);
+  return load;
 }
 
 /** Phases of every layer, the furthest first; a nearer layer's phase replaces an inherited one of the same id in place. */

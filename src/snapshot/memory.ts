@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { decodeFile } from "./decode.js";
 import { comparePathBytes } from "./path-order.js";
 import {
@@ -16,6 +17,8 @@ export interface MemorySnapshotOptions {
   maxFileBytes?: number;
   /** Paths listed as symlinks or submodules (never read). */
   skipped?: readonly SkippedEntry[];
+  /** List each file with its git blob SHA, as a commit's listing has it (default: null, as a work tree's). */
+  blobShas?: boolean;
 }
 
 /**
@@ -30,6 +33,7 @@ export class MemorySnapshot implements RepoSnapshot {
   private readonly files: Map<string, Uint8Array>;
   private readonly maxFileBytes: number;
   private readonly extraSkipped: readonly SkippedEntry[];
+  private readonly blobShas: boolean;
 
   constructor(files: Record<string, string | Uint8Array>, options: MemorySnapshotOptions = {}) {
     this.label = options.label ?? "memory";
@@ -37,6 +41,7 @@ export class MemorySnapshot implements RepoSnapshot {
     if (options.fileUrlBase !== undefined) this.fileUrlBase = options.fileUrlBase;
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.extraSkipped = options.skipped ?? [];
+    this.blobShas = options.blobShas ?? false;
     const encoder = new TextEncoder();
     this.files = new Map(
       Object.entries(files).map(([path, body]) => [path, typeof body === "string" ? encoder.encode(body) : body]),
@@ -48,7 +53,7 @@ export class MemorySnapshot implements RepoSnapshot {
     const skipped: SkippedEntry[] = [...this.extraSkipped];
     for (const [path, bytes] of [...this.files].sort(([a], [b]) => comparePathBytes(a, b))) {
       if (bytes.length > this.maxFileBytes) skipped.push({ path, reason: "too-large", size: bytes.length });
-      else files.push({ path, size: bytes.length, blob: null });
+      else files.push({ path, size: bytes.length, blob: this.blobShas ? gitBlobSha(bytes) : null });
     }
     return { files, skipped, notes: [] };
   }
@@ -60,4 +65,9 @@ export class MemorySnapshot implements RepoSnapshot {
     if (bytes.length > this.maxFileBytes) return { ok: false, reason: "too-large" };
     return decodeFile(bytes);
   }
+}
+
+/** Git's id of a blob: SHA-1 of `blob <size>\0` and the bytes. */
+function gitBlobSha(bytes: Uint8Array): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }

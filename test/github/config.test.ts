@@ -50,6 +50,22 @@ describe("readChecklist", () => {
     expect(read.files).toEqual(["octo/app:.github/phase-gate.yml"]);
   });
 
+  it("keeps the same phase and check objects while the file's text is unchanged (the audit memo's key)", async () => {
+    const changed = TWO_PHASES.replace("phase-2", "phase-two");
+    githubApi().get(path("octo", "app")).times(2).reply(200, TWO_PHASES, RAW).get(path("octo", "app")).reply(200, changed, RAW);
+    const reads = [];
+    for (let i = 0; i < 3; i++) {
+      const read = await readChecklist(octokit(), { owner: "octo", repo: "app" }, registry);
+      if (!read.ok) throw new Error(JSON.stringify(read.errors));
+      reads.push(read.checklist);
+    }
+    const [first, second, third] = reads;
+    expect(second?.phases[0]).toBe(first?.phases[0]);
+    expect(second?.phases[0]?.checks[0]).toBe(first?.phases[0]?.checks[0]);
+    expect(third?.phases[0]).not.toBe(first?.phases[0]);
+    expect(third?.phases.map((p) => p.id)).toEqual(["phase-1", "phase-two"]);
+  });
+
   it("falls back to the owner's .github repository", async () => {
     githubApi().get(path("octo", "app")).reply(404, { message: "Not Found" }).get(path("octo", ".github")).reply(200, TWO_PHASES, RAW);
     const read = await readChecklist(octokit(), { owner: "octo", repo: "app" }, registry);
