@@ -14,7 +14,7 @@ import {
 
 /** API calls one snapshot has in flight at most (trees and blobs). */
 export const DEFAULT_API_CONCURRENCY = 8;
-/** Directory listings a truncated tree's walk may request before it stops. */
+/** Tree requests (subtrees' recursive listings and directory listings) a truncated tree's walk may make before it stops. */
 export const DEFAULT_MAX_TREE_CALLS = 2000;
 /** Directories a note names before it says "and N more". */
 const NOTE_NAMES = 10;
@@ -33,7 +33,7 @@ export interface GitHubSnapshotOptions {
   readonly concurrency?: number;
   /** The web host for file links, e.g. `https://ghe.example.com` (default `https://github.com`). */
   readonly htmlBase?: string;
-  /** Bound on the directory listings of a truncated tree's walk. */
+  /** Bound on the tree requests of a truncated tree's walk. */
   readonly maxTreeCalls?: number;
 }
 
@@ -60,7 +60,10 @@ interface Classified {
  * the size cap are listed as skipped and never fetched.
  *
  * When GitHub truncates the recursive tree (over 100,000 entries or 7 MB), the directories the
- * audit's globs can match are listed one call each instead, and the listing's notes say so.
+ * audit's globs can match are walked instead, and the listing's notes say so: the root is listed
+ * alone, then each needed directory below is asked for recursively, which usually lists its whole
+ * subtree in one call; only a directory whose own recursive answer is truncated is listed alone
+ * (one call) and its subdirectories are asked for the same way.
  */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -76,8 +79,12 @@ export class GitHubSnapshot implements RepoSnapshot {
   private readonly limit: Limiter;
   private recursive: Promise<TreeListing> | null = null;
   private full: SnapshotListing | null = null;
-  /** Directory listings of a truncated tree's walk, by directory path ("" is the root). */
+  /** Non-recursive listings of a truncated tree's walk, by directory path ("" is the root). */
   private readonly dirs = new Map<string, Promise<TreeListing>>();
+  /** Recursive listings of subtrees, by directory path: true when complete, false when GitHub truncated it. */
+  private readonly subtrees = new Map<string, Promise<boolean>>();
+  /** Listings of the directories a complete recursive listing covered, by directory path (as non-recursive ones). */
+  private readonly derived = new Map<string, TreeListing>();
   private treeCalls = 0;
   /** Every file and skipped entry some listing has returned: what `read` may fetch. */
   private readonly knownFiles = new Map<string, FileEntry>();
@@ -164,7 +171,14 @@ export class GitHubSnapshot implements RepoSnapshot {
     await this.walk([{ base: slash < 0 ? "" : path.slice(0, slash), depth: 0 }]);
   }
 
-  /** Lists a truncated tree directory by directory, only where `needs` says, within the call bound. */
+  /**
+   * Lists a truncated tree directory by directory, only where `needs` says, within the call bound.
+   * Level by level, in path order: a directory already known costs nothing; one with needed
+   * directories below is asked for recursively, and only when that answer is truncated too, listed
+   * alone (after every recursive request of its level, so the bound cuts the same directories every
+   * time); the root (whose recursive answer is the truncated one) and a directory nothing below
+   * is needed from are listed alone at once.
+   */
   private async walk(needs: Needs): Promise<SnapshotListing> {
     const wanted = (dir: string): boolean => needs === "all" || needs.some((n) => dirNeeded(dir, n));
     const listed: string[] = [];
@@ -178,21 +192,35 @@ export class GitHubSnapshot implements RepoSnapshot {
     while (level.length > 0) {
       const next: { path: string; sha: string }[] = [];
       const listings = new Map<string, TreeListing>();
-      // Calls are requested in path order, so the call bound cuts the same directories every time.
-      await Promise.all(
-        level.map(async (dir) => {
-          const listing = this.dirListing(dir.path, dir.sha);
-          if (listing === null) {
-            notWalked.push(dir.path);
-            return;
-          }
-          try {
-            listings.set(dir.path, await listing);
-          } catch (error) {
-            failed.push({ path: dir.path, why: describeError(error) });
-          }
-        }),
-      );
+      const pending = new Map<string, Promise<TreeListing>>();
+      const recursive = new Map<string, Promise<boolean>>();
+      const alone = (dir: { path: string; sha: string }): void => {
+        const listing = this.dirListing(dir.path, dir.sha);
+        if (listing === null) notWalked.push(dir.path);
+        else pending.set(dir.path, listing);
+      };
+      // Requests are made in path order, so the call bound cuts the same directories every time.
+      for (const dir of level) {
+        const known = this.derived.get(dir.path) ?? null;
+        if (known !== null) {
+          listings.set(dir.path, known);
+        } else if (this.dirs.has(dir.path) || dir.path === "" || !childNeeded(dir.path, needs)) {
+          alone(dir);
+        } else {
+          const answer = this.subtreeListing(dir.path, dir.sha);
+          if (answer === null) notWalked.push(dir.path);
+          else recursive.set(dir.path, answer);
+        }
+      }
+      const complete = await settle(recursive, failed);
+      for (const dir of level) {
+        if (!complete.has(dir.path)) continue;
+        const known = complete.get(dir.path) === true ? this.derived.get(dir.path) : undefined;
+        if (known !== undefined) listings.set(dir.path, known);
+        else alone(dir); // GitHub truncated the subtree too
+      }
+      for (const [path, listing] of await settle(pending, failed)) listings.set(path, listing);
+
       for (const dir of level) {
         const listing = listings.get(dir.path);
         if (listing === undefined) continue;
@@ -238,14 +266,66 @@ export class GitHubSnapshot implements RepoSnapshot {
       .get(key, async () => {
         this.treeCalls++;
         const listing = await this.limit(() => this.client.getTree(sha, { recursive: false }));
-        return encoder.encode(JSON.stringify({ sha: listing.sha, truncated: listing.truncated, tree: listing.tree }));
+        return encodeListing(listing.truncated, listing.tree);
       })
-      .then((bytes) => JSON.parse(decoder.decode(bytes)) as TreeListing);
+      .then((bytes) => decodeListing(bytes, sha));
     this.dirs.set(path, call);
     call.catch(() => {
       if (this.dirs.get(path) === call) this.dirs.delete(path);
     });
     return call;
+  }
+
+  /**
+   * The memoised recursive listing of the subtree at `path`: true when it is complete (the listings
+   * of the directory and of every directory below it are then in `derived`), false when GitHub
+   * truncated it; null when the call bound is spent. Kept in the process's cache by tree SHA, as
+   * `dirListing`'s are (a truncated answer is kept without its entries, so it is not asked again).
+   */
+  private subtreeListing(path: string, sha: string): Promise<boolean> | null {
+    const known = this.subtrees.get(path);
+    if (known !== undefined) return known;
+    const key = `rtree:${sha}`;
+    if (this.treeCalls >= this.maxTreeCalls && !this.cache.has(key)) return null;
+    const call = this.cache
+      .get(key, async () => {
+        this.treeCalls++;
+        const listing = await this.limit(() => this.client.getTree(sha, { recursive: true }));
+        return listing.truncated ? encodeListing(true, []) : encodeListing(false, listing.tree);
+      })
+      .then((bytes) => {
+        const listing = decodeListing(bytes, sha);
+        if (listing.truncated) return false;
+        this.derive(path, sha, listing.tree);
+        return true;
+      });
+    this.subtrees.set(path, call);
+    call.catch(() => {
+      if (this.subtrees.get(path) === call) this.subtrees.delete(path);
+    });
+    return call;
+  }
+
+  /** Splits a complete recursive listing of the subtree at `path` into its directories' own listings. */
+  private derive(path: string, sha: string, tree: readonly TreeEntry[]): void {
+    const dirs = new Map<string, { sha: string; tree: TreeEntry[] }>([["", { sha, tree: [] }]]);
+    const dirOf = (rel: string): { sha: string; tree: TreeEntry[] } => {
+      let dir = dirs.get(rel);
+      if (dir === undefined) {
+        dir = { sha: "", tree: [] };
+        dirs.set(rel, dir);
+      }
+      return dir;
+    };
+    for (const e of tree) {
+      const slash = e.path.lastIndexOf("/");
+      dirOf(slash < 0 ? "" : e.path.slice(0, slash)).tree.push({ ...e, path: e.path.slice(slash + 1) });
+      if (e.type === "tree") dirOf(e.path).sha = e.sha;
+    }
+    for (const [rel, dir] of dirs) {
+      const full = rel === "" ? path : `${path}/${rel}`;
+      if (!this.derived.has(full)) this.derived.set(full, { sha: dir.sha, truncated: false, tree: dir.tree });
+    }
   }
 
   private remember(found: Classified, notes: string[]): SnapshotListing {
@@ -302,6 +382,48 @@ export function needsOf(want: readonly string[] | undefined): Needs {
   return needs;
 }
 
+/**
+ * Settles the requests of one level: what each answered, by path, in the map's order; a failure is
+ * added to `failed` instead.
+ */
+async function settle<T>(requests: ReadonlyMap<string, Promise<T>>, failed: { path: string; why: string }[]): Promise<Map<string, T>> {
+  const answers = await Promise.allSettled(requests.values());
+  const out = new Map<string, T>();
+  let i = 0;
+  for (const path of requests.keys()) {
+    const answer = answers[i++] as PromiseSettledResult<T>;
+    if (answer.status === "fulfilled") out.set(path, answer.value);
+    else failed.push({ path, why: describeError(answer.reason) });
+  }
+  return out;
+}
+
+/**
+ * A listing as the process cache keeps it: `[truncated, path, mode, type, sha, size, path, …]`,
+ * five values an entry (size null when absent), about half the JSON of the entries as objects.
+ */
+function encodeListing(truncated: boolean, tree: readonly TreeEntry[]): Uint8Array {
+  const flat: (string | number | boolean | null)[] = [truncated];
+  for (const e of tree) flat.push(e.path, e.mode, e.type, e.sha, e.size ?? null);
+  return encoder.encode(JSON.stringify(flat));
+}
+
+function decodeListing(bytes: Uint8Array, sha: string): TreeListing {
+  const flat = JSON.parse(decoder.decode(bytes)) as unknown[];
+  const tree: TreeEntry[] = [];
+  for (let i = 1; i + 4 < flat.length; i += 5) {
+    const size = flat[i + 4];
+    tree.push({
+      path: flat[i] as string,
+      mode: flat[i + 1] as string,
+      type: flat[i + 2] as TreeEntry["type"],
+      sha: flat[i + 3] as string,
+      ...(typeof size === "number" ? { size } : {}),
+    });
+  }
+  return { sha, truncated: flat[0] === true, tree };
+}
+
 function segments(path: string): number {
   return path === "" ? 0 : path.split("/").length;
 }
@@ -312,6 +434,17 @@ function dirNeeded(dir: string, need: DirNeed): boolean {
   if (need.base === "") return segments(dir) <= need.depth;
   if (need.base.startsWith(`${dir}/`)) return true; // an ancestor of the base
   return dir.startsWith(`${need.base}/`) && segments(dir) - segments(need.base) <= need.depth;
+}
+
+/** Whether some directory right below `dir` may be needed (what a recursive listing of `dir` would save calls for). */
+function childNeeded(dir: string, needs: Needs): boolean {
+  if (needs === "all") return true;
+  const depth = segments(dir) + 1;
+  return needs.some((n) => {
+    if (n.base === "") return depth <= n.depth;
+    if (dir === "" || n.base.startsWith(`${dir}/`)) return true; // an ancestor of the base
+    return (dir === n.base || dir.startsWith(`${n.base}/`)) && depth - segments(n.base) <= n.depth;
+  });
 }
 
 function truncationNote(needs: Needs, listed: readonly string[]): string {

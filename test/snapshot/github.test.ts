@@ -47,6 +47,12 @@ class FakeGitHub implements GitDataClient {
   readonly failing = new Map<string, number>();
   /** Recursive listings above this many entries come back truncated. */
   truncateOver = Infinity;
+  /** The same for a recursive listing asked by a commit SHA (the whole tree), when set. */
+  rootTruncateOver: number | null = null;
+  /** Non-recursive listings above this many entries come back truncated. */
+  listingTruncateOver = Infinity;
+  /** When set, each call waits a pseudo-random number of turns of the event loop (this seed's), so answers come back out of order. */
+  shuffleSeed: number | null = null;
   /** Tree SHAs whose listing fails. */
   readonly failingTrees = new Set<string>();
   inFlight = 0;
@@ -124,9 +130,14 @@ class FakeGitHub implements GitDataClient {
       if (this.failingTrees.has(treeSha)) throw Object.assign(new Error("Server Error"), { status: 502 });
       const tree = this.trees.get(treeSha);
       if (!tree) throw Object.assign(new Error("Not Found"), { status: 404 });
-      if (!options.recursive) return { sha: treeSha, truncated: false, tree: tree.entries };
+      if (!options.recursive) {
+        const over = this.listingTruncateOver;
+        if (tree.entries.length > over) return { sha: treeSha, truncated: true, tree: tree.entries.slice(0, over) };
+        return { sha: treeSha, truncated: false, tree: tree.entries };
+      }
       const all = this.flatten(treeSha, "");
-      if (all.length > this.truncateOver) return { sha: treeSha, truncated: true, tree: all.slice(0, this.truncateOver) };
+      const over = this.commits.has(sha) ? (this.rootTruncateOver ?? this.truncateOver) : this.truncateOver;
+      if (all.length > over) return { sha: treeSha, truncated: true, tree: all.slice(0, over) };
       return { sha: treeSha, truncated: false, tree: all };
     } finally {
       this.inFlight--;
@@ -160,7 +171,12 @@ class FakeGitHub implements GitDataClient {
   private async enter(): Promise<void> {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    let turns = 1;
+    if (this.shuffleSeed !== null) {
+      this.shuffleSeed = (this.shuffleSeed * 1103515245 + 12345) % 2147483648;
+      turns += this.shuffleSeed % 7;
+    }
+    for (let i = 0; i < turns; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   /** The paths whose blobs were fetched, for a commit's file map. */
@@ -441,6 +457,8 @@ phases:
 });
 
 describe("GitHubSnapshot: a truncated tree", () => {
+  // Recursive listings over 5 entries are truncated: the whole tree, and services (6 entries
+  // below it); .github, docs, node_modules, src and services/api (3 each) fit.
   const files: Record<string, Content> = {
     "README.md": "# big\n",
     "docs/index.md": "docs\n",
@@ -462,7 +480,10 @@ describe("GitHubSnapshot: a truncated tree", () => {
     return { fake, commit, snap: snapshot(fake, commit, extra) };
   }
 
+  /** Directories listed alone (non-recursive calls). */
   const walkedDirs = (fake: FakeGitHub) => fake.treeCalls.filter((c) => !c.recursive).map((c) => c.dir);
+  /** Every tree call after the commit's recursive one: "R dir" a subtree's recursive listing, "L dir" a directory alone ("/" the root). */
+  const walkCalls = (fake: FakeGitHub) => fake.treeCalls.slice(1).map((c) => `${c.recursive ? "R" : "L"} ${c.dir || "/"}`);
 
   it("lists again, for the next commit, only the directories whose tree changed (listings are cached by tree SHA)", async () => {
     const fake = new FakeGitHub();
@@ -471,25 +492,31 @@ describe("GitHubSnapshot: a truncated tree", () => {
     const first = fake.commit("c1", files);
     const second = fake.commit("c2", { ...files, "services/api/Dockerfile": "FROM node:22\n" });
     const globs = ["docs/*.md", ".github/workflows/*.yml", "services/*/Dockerfile"];
-    await snapshot(fake, first, { cache }).list(globs);
+    const before = await snapshot(fake, first, { cache }).list(globs);
     fake.treeCalls.length = 0;
     const listing = await snapshot(fake, second, { cache }).list(globs);
-    // The recursive call (truncated), then the root (by the new commit), services and services/api:
-    // .github, docs, .github/workflows and services/web are the same trees and are not asked again.
-    expect(walkedDirs(fake)).toEqual(["", "services", "services/api"]);
+    // The recursive call (truncated), then the root (by the new commit), services (its new tree is
+    // truncated recursively too, so it is listed alone) and services/api: .github (recursive),
+    // docs and services/web are the same trees and are not asked again.
+    expect(fake.treeCalls[0]).toEqual({ sha: second, recursive: true, dir: "" });
+    expect(walkCalls(fake)).toEqual(["L /", "R services", "L services", "L services/api"]);
     expect(listing.files.find((f) => f.path === "services/api/Dockerfile")?.blob).toBe(fake.blobOf("FROM node:22\n"));
-    expect(listing.files.map((f) => f.path)).toContain("services/web/Dockerfile");
+    expect(listing.files.map((f) => f.path)).toEqual(before.files.map((f) => f.path));
+    expect(listing.notes).toEqual(before.notes);
   });
 
-  it("walks only the directories the globs can match, one call each, and says so", async () => {
+  it("asks each needed directory for its whole subtree, lists alone only what GitHub truncates, and says so", async () => {
     const { fake, commit, snap } = setUp();
     const listing = await snap.list(["docs/*.md", ".github/workflows/*.yml", "services/*/Dockerfile"]);
     expect(fake.treeCalls[0]).toEqual({ sha: commit, recursive: true, dir: "" });
-    expect(walkedDirs(fake)).toEqual(["", ".github", "docs", "services", ".github/workflows", "services/api", "services/web"]);
-    // Each non-recursive call names the directory by its own tree SHA (the root by the commit).
+    // .github holds a needed directory: one recursive call lists it and .github/workflows. Nothing
+    // below docs, services/api or services/web is needed: each is listed alone. services' own
+    // recursive answer is truncated: it is listed alone, after the other requests of its level.
+    expect(walkCalls(fake)).toEqual(["L /", "R .github", "L docs", "R services", "L services", "L services/api", "L services/web"]);
+    // Each call names the directory by its own tree SHA (the root by the commit).
     expect(fake.treeCalls.slice(1).map((c) => c.sha)).toEqual([
       commit,
-      ...[".github", "docs", "services", ".github/workflows", "services/api", "services/web"].map((d) => fake.treeOf(commit, d)),
+      ...[".github", "docs", "services", "services", "services/api", "services/web"].map((d) => fake.treeOf(commit, d)),
     ]);
     expect(listing.files.map((f) => f.path)).toEqual([
       ".github/phase-gate.yml",
@@ -511,28 +538,26 @@ describe("GitHubSnapshot: a truncated tree", () => {
     expect(fake.blobCalls).toEqual([]);
   });
 
-  it("walks every directory for a glob without a literal base, once per directory across calls", async () => {
+  it("walks every directory for a glob without a literal base, asking each subtree once across calls", async () => {
     const { fake, snap } = setUp();
     await snap.list([".github/*.yml"]);
-    expect(walkedDirs(fake)).toEqual(["", ".github"]);
+    expect(walkCalls(fake)).toEqual(["L /", "L .github"]);
     const listing = await snap.list(["**/Dockerfile"]);
     expect(listing.files.map((f) => f.path)).toEqual(Object.keys(files).sort());
-    // The root and .github were listed already; every other directory exactly once.
-    expect(walkedDirs(fake)).toEqual([
-      "",
-      ".github",
-      "docs",
-      "node_modules",
-      "services",
-      "src",
-      ".github/workflows",
-      "docs/old",
-      "node_modules/x",
-      "services/api",
-      "services/web",
-      "src/b",
-      "node_modules/x/y",
-      "services/api/deep",
+    // The root and .github were listed already; the other top-level subtrees are asked
+    // recursively (services is truncated, so it is listed alone and its subdirectories asked),
+    // and .github's subdirectory too. 11 calls where listing each directory alone took 14.
+    expect(walkCalls(fake)).toEqual([
+      "L /",
+      "L .github",
+      "R docs",
+      "R node_modules",
+      "R services",
+      "R src",
+      "L services",
+      "R .github/workflows",
+      "R services/api",
+      "R services/web",
     ]);
     expect(listing.notes).toEqual([
       "GitHub truncated the file tree of this commit (too many entries for one request); only the directories the checks' patterns can match were listed (14 directories: (root), .github, docs, node_modules, services, src, .github/workflows, docs/old, node_modules/x, services/api and 4 more), so other files are missing from this audit",
@@ -540,37 +565,96 @@ describe("GitHubSnapshot: a truncated tree", () => {
     const everything = await snap.list();
     expect(everything.files).toEqual(listing.files);
     expect(everything.notes[0]).toMatch(/every directory was listed one request at a time \(14 directories\)$/);
-    expect(fake.treeCalls.filter((c) => c.recursive)).toHaveLength(1);
+    expect(fake.treeCalls).toHaveLength(11);
   });
 
   it("stops after the bound on tree calls and names what it did not list", async () => {
     const { fake, snap } = setUp({ maxTreeCalls: 4 });
     const listing = await snap.list(["**/Dockerfile"]);
-    expect(walkedDirs(fake)).toEqual(["", ".github", "docs", "node_modules"]);
-    expect(listing.files.map((f) => f.path)).toEqual([".github/phase-gate.yml", "README.md", "docs/index.md"]);
+    expect(walkCalls(fake)).toEqual(["L /", "R .github", "R docs", "R node_modules"]);
+    expect(listing.files.map((f) => f.path)).toEqual([".github/phase-gate.yml", ".github/workflows/ci.yml", "README.md", "docs/index.md", "docs/old/notes.md", "node_modules/x/y/z.js"]);
     expect(listing.notes).toEqual([
-      "GitHub truncated the file tree of this commit (too many entries for one request); only the directories the checks' patterns can match were listed (4 directories: (root), .github, docs, node_modules), so other files are missing from this audit",
-      "the walk stopped after 4 directory requests: .github/workflows, docs/old, node_modules/x, services, src and whatever is below them were not listed, so those files are missing from this audit",
+      "GitHub truncated the file tree of this commit (too many entries for one request); only the directories the checks' patterns can match were listed (8 directories: (root), .github, docs, node_modules, .github/workflows, docs/old, node_modules/x, node_modules/x/y), so other files are missing from this audit",
+      "the walk stopped after 4 directory requests: services, src and whatever is below them were not listed, so those files are missing from this audit",
     ]);
   });
 
-  it("notes a directory that could not be listed and lists the rest", async () => {
+  it("cuts at the bound the same directories however the answers are ordered, a truncated subtree's own listing included", async () => {
+    const outcomes = new Set<string>();
+    for (const [seed, concurrency] of [[null, 8], [1, 8], [7, 8], [12345, 3], [99, 1]] as const) {
+      const { fake, snap } = setUp({ maxTreeCalls: 5, concurrency });
+      fake.shuffleSeed = seed;
+      const listing = await snap.list(["**/Dockerfile"]);
+      // services' recursive answer is the 5th call and is truncated: its own listing is past the bound, as src is.
+      expect(walkCalls(fake)).toEqual(["L /", "R .github", "R docs", "R node_modules", "R services"]);
+      expect(listing.notes[1]).toBe(
+        "the walk stopped after 5 directory requests: services, src and whatever is below them were not listed, so those files are missing from this audit",
+      );
+      outcomes.add(JSON.stringify(listing));
+    }
+    expect(outcomes.size).toBe(1);
+  });
+
+  it("never asks for a directory no glob can reach", async () => {
+    const { fake, snap } = setUp();
+    const listing = await snap.list(["services/*/Dockerfile", ".github/*.yml"]);
+    expect(walkCalls(fake)).toEqual(["L /", "L .github", "R services", "L services", "L services/api", "L services/web"]);
+    const asked = new Set(fake.treeCalls.map((c) => c.dir));
+    for (const dir of ["docs", "src", "node_modules", ".github/workflows", "services/api/deep"]) expect(asked.has(dir)).toBe(false);
+    expect(listing.files.map((f) => f.path)).toEqual([".github/phase-gate.yml", "README.md", "services/api/Dockerfile", "services/web/Dockerfile"]);
+    // No glob at all: nothing is listed.
+    const { fake: idle, snap: none } = setUp();
+    expect((await none.list([])).files).toEqual([]);
+    expect(walkCalls(idle)).toEqual([]);
+  });
+
+  it("notes a directory that could not be listed, lists the rest, and asks it again on the next list", async () => {
     const { fake, commit, snap } = setUp();
     fake.failingTrees.add(fake.treeOf(commit, "docs"));
     const listing = await snap.list(["docs/**", "src/*.ts"]);
-    expect(walkedDirs(fake)).toEqual(["", "docs", "src"]);
+    // docs' recursive call fails: the directory is reported, not asked again alone.
+    expect(walkCalls(fake)).toEqual(["L /", "R docs", "L src"]);
     expect(listing.files.map((f) => f.path)).toEqual(["README.md", "src/a.ts"]);
     expect(listing.notes[1]).toBe("the directory docs could not be listed (HTTP 502: Server Error): its files are missing from this audit");
+    fake.failingTrees.clear();
+    const again = await snap.list(["docs/**", "src/*.ts"]);
+    expect(walkCalls(fake)).toEqual(["L /", "R docs", "L src", "R docs"]);
+    expect(again.files.map((f) => f.path)).toEqual(["README.md", "docs/index.md", "docs/old/notes.md", "src/a.ts"]);
+    expect(again.notes).toHaveLength(1);
+  });
+
+  it("notes a directory whose own listing GitHub truncated, not one whose recursive answer it truncated", async () => {
+    const { fake, snap } = setUp();
+    fake.listingTruncateOver = 2; // the root's 6 entries; services holds 2
+    const listing = await snap.list(["**/Dockerfile"]);
+    // The root's listing kept .github and README.md; services was truncated recursively and listed alone in full.
+    expect(walkCalls(fake)).toEqual(["L /", "R .github"]);
+    expect(listing.notes).toEqual([
+      "GitHub truncated the file tree of this commit (too many entries for one request); only the directories the checks' patterns can match were listed (3 directories: (root), .github, .github/workflows), so other files are missing from this audit",
+      "GitHub truncated the listing of (root) too: some of its entries are missing",
+    ]);
+    // .github listed alone (nothing below it is needed) and truncated: noted; asked recursively: complete, not noted.
+    for (const [globs, calls, noted] of [
+      [[".github/*.yml"], ["L /", "L .github"], ["(root)", ".github"]],
+      [[".github/**"], ["L /", "R .github"], ["(root)"]],
+    ] as const) {
+      const other = setUp();
+      other.fake.listingTruncateOver = 1; // the root keeps .github, .github keeps phase-gate.yml
+      const found = await other.snap.list(globs);
+      expect(walkCalls(other.fake)).toEqual(calls);
+      expect(found.notes.slice(1)).toEqual(noted.map((d) => `GitHub truncated the listing of ${d} too: some of its entries are missing`));
+    }
   });
 
   it("reads a file of a directory no listing walked by listing only its ancestors", async () => {
     const { fake, snap } = setUp();
     await snap.list(["README.md"]);
-    expect(walkedDirs(fake)).toEqual([""]);
+    expect(walkCalls(fake)).toEqual(["L /"]);
     expect(await snap.read("services/api/deep/Dockerfile")).toEqual({ ok: true, text: "FROM deep\n", lossy: false });
-    expect(walkedDirs(fake)).toEqual(["", "services", "services/api", "services/api/deep"]);
+    // services is truncated recursively: listed alone; services/api's recursive answer holds services/api/deep.
+    expect(walkCalls(fake)).toEqual(["L /", "R services", "L services", "R services/api"]);
     expect(await snap.read("src/nope.ts")).toEqual({ ok: false, reason: "unreadable", detail: "no such file at this commit" });
-    expect(walkedDirs(fake)).toEqual(["", "services", "services/api", "services/api/deep", "src"]);
+    expect(walkCalls(fake)).toEqual(["L /", "R services", "L services", "R services/api", "L src"]);
     expect(fake.fetchedPaths(files)).toEqual(["services/api/deep/Dockerfile"]);
   });
 
@@ -588,6 +672,101 @@ phases:
     expect(report.notes[0]).toContain("GitHub truncated the file tree of this commit");
     expect(walkedDirs(fake)).toEqual(["", "services", "services/api", "services/web"]);
     expect(fake.fetchedPaths(files)).toEqual(["services/api/Dockerfile", "services/web/Dockerfile"]);
+  });
+});
+
+describe("GitHubSnapshot: a truncated tree's walk costs few calls and lists the same", () => {
+  /** 5 top-level directories of 3 subdirectories of 4 files (and a symlink, a submodule and an oversized file below), and root files. */
+  function wide(salt: string, changed: Record<string, Content> = {}): Record<string, Content> {
+    const out: Record<string, Content> = { "README.md": `# ${salt}\n`, "SECURITY.md": "report\n", LINK: { symlink: "README.md" } };
+    for (const top of ["api", "db", "docs", "web", "zz-tools"]) {
+      for (const sub of ["a", "b", "c"]) {
+        for (let i = 0; i < 4; i++) out[`${top}/${sub}/f${i}.md`] = `${top} ${sub} ${i}\n`;
+        out[`${top}/${sub}/deep/${sub}.txt`] = `${top}/${sub} deep\n`;
+      }
+      out[`${top}/current`] = { symlink: "a" };
+      out[`${top}/vendor/lib`] = { submodule: sha1(top) };
+      out[`${top}/dump.sql`] = `-- ${top}\n`.repeat(200);
+    }
+    return { ...out, ...changed };
+  }
+  const options = { maxFileBytes: 1000 };
+  const globSets: (readonly string[] | undefined)[] = [
+    undefined,
+    ["**/*.md"],
+    ["docs/*/*.md", "SECURITY.md"],
+    ["api/**", "web/a/deep/*.txt", "zz-tools/vendor/*"],
+    ["*/b/*.md", "!**/f0.md"],
+    ["README.md"],
+    [],
+  ];
+
+  it("lists a truncated root whose top-level subtrees fit in 1 + 1 + one call per top-level directory", async () => {
+    const fake = new FakeGitHub();
+    fake.rootTruncateOver = 10;
+    const commit = fake.commit("c", wide("c"));
+    const listing = await snapshot(fake, commit, options).list();
+    expect(fake.treeCalls.map((c) => `${c.recursive ? "R" : "L"} ${c.dir || "/"}`)).toEqual([
+      "R /",
+      "L /",
+      "R api",
+      "R db",
+      "R docs",
+      "R web",
+      "R zz-tools",
+    ]);
+    expect(listing.files).toHaveLength(2 + 5 * 3 * 5);
+    expect(listing.skipped).toHaveLength(1 + 5 * 3);
+    expect(listing.notes[0]).toMatch(/every directory was listed one request at a time \(41 directories\)$/);
+  });
+
+  it("lists, for a commit that changed one file, the changed top-level directory's subtree only (a shared cache)", async () => {
+    const fake = new FakeGitHub();
+    fake.rootTruncateOver = 10;
+    const cache = new BlobCache();
+    const first = fake.commit("c1", wide("c"));
+    const second = fake.commit("c2", wide("c", { "web/b/deep/b.txt": "changed\n" }));
+    await snapshot(fake, first, { ...options, cache }).list(["**/*.txt"]);
+    fake.treeCalls.length = 0;
+    const listing = await snapshot(fake, second, { ...options, cache }).list(["**/*.txt"]);
+    expect(fake.treeCalls).toEqual([
+      { sha: second, recursive: true, dir: "" },
+      { sha: second, recursive: false, dir: "" },
+      { sha: fake.treeOf(second, "web"), recursive: true, dir: "web" },
+    ]);
+    expect(listing.files.find((f) => f.path === "web/b/deep/b.txt")?.blob).toBe(fake.blobOf("changed\n"));
+    const untruncated = new FakeGitHub();
+    const same = await snapshot(untruncated, untruncated.commit("c2", wide("c", { "web/b/deep/b.txt": "changed\n" })), options).list();
+    expect(listing.files).toEqual(same.files);
+    expect(listing.skipped).toEqual(same.skipped);
+  });
+
+  it("lists the same files and skipped entries as an untruncated tree, and the same notes as listing every directory alone", async () => {
+    for (const want of globSets) {
+      // Reference 1: the tree GitHub does not truncate (everything is listed whatever the globs).
+      const untruncated = new FakeGitHub();
+      const all = await snapshot(untruncated, untruncated.commit("c", wide("c")), options).list(want);
+      // Reference 2: every recursive answer truncated, so each directory is listed alone (the walk before subtrees were asked recursively).
+      const alone = new FakeGitHub();
+      alone.truncateOver = 0;
+      const oneByOne = await snapshot(alone, alone.commit("c", wide("c")), options).list(want);
+      if (want?.length !== 0) expect(alone.treeCalls.filter((c) => !c.recursive).length).toBeGreaterThan(0);
+      if (want === undefined) {
+        expect(oneByOne.files).toEqual(all.files);
+        expect(oneByOne.skipped).toEqual(all.skipped);
+      }
+      for (const [rootOver, over] of [[10, Infinity], [10, 20], [10, 8], [10, 3], [0, 0]] as const) {
+        const fake = new FakeGitHub();
+        fake.rootTruncateOver = rootOver;
+        fake.truncateOver = over;
+        const listing = await snapshot(fake, fake.commit("c", wide("c")), options).list(want);
+        expect({ want, over, listing }).toEqual({ want, over, listing: oneByOne });
+        expect(fake.treeCalls.length).toBeLessThanOrEqual(alone.treeCalls.length);
+        // Every listed file is the untruncated tree's, with its SHA and size.
+        const byPath = new Map(all.files.map((f) => [f.path, f]));
+        for (const f of listing.files) expect(byPath.get(f.path)).toEqual(f);
+      }
+    }
   });
 });
 
