@@ -45,6 +45,8 @@ export interface AppOptions {
   readonly clock?: () => Date;
   /** The web host for file links (GitHub Enterprise Server), e.g. `https://ghe.example.com`. */
   readonly htmlBase?: string;
+  /** Milliseconds an audit runs before its check runs are shown in progress (default 1 s; 0: at once). */
+  readonly openRunsAfterMs?: number;
 }
 
 /** The app function, plus `idle()`: resolves once every queued audit has finished (tests, shutdown). */
@@ -69,6 +71,7 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
       log: app.log,
       ...(options.htmlBase !== undefined ? { htmlBase: options.htmlBase } : {}),
       ...(options.clock !== undefined ? { now: options.clock } : {}),
+      ...(options.openRunsAfterMs !== undefined ? { openRunsAfterMs: options.openRunsAfterMs } : {}),
     };
     const queue = new AuditQueue<AuditRequest>({
       worker: async (request, control) => {

@@ -19,7 +19,17 @@ import { phaseComment } from "../report/comment.js";
 import { GitHubSnapshot } from "../snapshot/github.js";
 import type { AppIdentity } from "./app-login.js";
 import type { BlobCache } from "./blob-cache.js";
-import { CheckRunIds, completeCheckRuns, publishConfigError, startCheckRuns, type CheckRunTarget } from "./check-runs.js";
+import {
+  CheckRunIds,
+  completeCheckRuns,
+  failCheckRuns,
+  findCheckRuns,
+  openCheckRuns,
+  publishConfigError,
+  startCheckRuns,
+  type CheckRunTarget,
+  type PhaseRef,
+} from "./check-runs.js";
 import { react, unknownPhaseReply } from "./commands.js";
 import { upsertComment } from "./comment.js";
 import { readChecklist } from "./config.js";
@@ -82,6 +92,8 @@ export interface AuditDeps {
   readonly now?: () => Date;
   /** Glob matches and check results reused between audits of the process (`audit/memo.ts`). */
   readonly memo?: AuditMemo;
+  /** Milliseconds an audit runs before its check runs are shown `in_progress` (default OPEN_RUNS_AFTER_MS; 0: at once). */
+  readonly openRunsAfterMs?: number;
 }
 
 export type AuditOutcome =
@@ -199,16 +211,15 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   const runs = new CheckRunIds();
   let report: AuditReport;
   try {
-    await startCheckRuns(octokit, runTarget, phases, publishOptions, runs);
-    report = await audit(deps, octokit, request, sha, checklist);
+    report = await auditWithRuns(deps, octokit, request, sha, checklist, runTarget, phases, runs);
     if (!control.isCurrent()) {
-      await cancelRuns(octokit, runTarget, [...runs.values()], deps.now);
+      await cancelRuns(octokit, runTarget, [...runs.opened], deps.now);
       return superseded(shaLog, sha);
     }
     await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
   } catch (error) {
     // No run stays in progress forever: those this job opened say it could not finish (best effort).
-    await cancelRuns(octokit, runTarget, [...runs.values()], deps.now, `phase-gate could not finish auditing ${sha}: ${describeError(error)}. Re-run the check to try again.`).catch(
+    await failCheckRuns(octokit, runTarget, phases, runs, `phase-gate could not finish auditing ${sha}: ${describeError(error)}. Re-run the check to try again.`, publishOptions).catch(
       (closeError: unknown) => shaLog.warn({ err: closeError }, "could not close the check runs of a failed audit"),
     );
     throw error;
@@ -272,6 +283,49 @@ async function resolveTarget(octokit: Octokit, request: AuditRequest): Promise<R
   }
 }
 
+/** Default of `AuditDeps.openRunsAfterMs`. */
+export const OPEN_RUNS_AFTER_MS = 1_000;
+
+/**
+ * Audits the commit with its check runs found first (a redelivery or a re-run updates them) and
+ * opened `in_progress` only when the audit takes longer than `openRunsAfterMs` (0: before it
+ * starts). A fast audit then costs one write per phase, the run created already completed, instead
+ * of two: under load, writes are what GitHub limits (secondary limits count a write five times a
+ * read, and Probot paces an installation's writes a second apart).
+ */
+async function auditWithRuns(
+  deps: AuditDeps,
+  octokit: Octokit,
+  request: AuditRequest,
+  sha: string,
+  checklist: Checklist,
+  runTarget: CheckRunTarget,
+  phases: readonly PhaseRef[],
+  runs: CheckRunIds,
+): Promise<AuditReport> {
+  const publishOptions = deps.now ? { now: deps.now } : {};
+  const after = deps.openRunsAfterMs ?? OPEN_RUNS_AFTER_MS;
+  if (after <= 0) {
+    await startCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+    return audit(deps, octokit, request, sha, checklist);
+  }
+  await findCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+  const auditing = audit(deps, octokit, request, sha, checklist);
+  let timer: NodeJS.Timeout | undefined;
+  const slow = await Promise.race([
+    auditing.then(
+      () => false,
+      () => false,
+    ),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), after);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (slow) await openCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+  return auditing;
+}
+
 async function audit(deps: AuditDeps, octokit: Octokit, request: AuditRequest, sha: string, checklist: Checklist): Promise<AuditReport> {
   const snapshot = new GitHubSnapshot({
     client: octokitGitData(octokit, request.owner, request.repo),
@@ -295,10 +349,10 @@ async function auditBase(deps: AuditDeps, octokit: Octokit, request: AuditReques
 }
 
 /**
- * Closes runs a job opened, without results: `cancelled` (which a required check does not pass),
- * because a newer commit superseded it, or because the audit failed (`failure` says why).
+ * Closes runs a job opened, without results, because a newer commit superseded it: `cancelled`
+ * (which a required check does not pass). A failed audit closes its runs with `failCheckRuns`.
  */
-async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonly number[], now?: () => Date, failure?: string): Promise<void> {
+async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonly number[], now?: () => Date): Promise<void> {
   for (const id of ids) {
     await octokit.rest.checks.update({
       owner: target.owner,
@@ -306,10 +360,7 @@ async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonl
       check_run_id: id,
       conclusion: "cancelled",
       completed_at: (now?.() ?? new Date()).toISOString(),
-      output:
-        failure === undefined
-          ? { title: "Superseded", summary: `A newer commit was pushed while ${target.headSha} was audited; its result is not published.\n` }
-          : { title: "The audit could not finish", summary: `${failure}\n` },
+      output: { title: "Superseded", summary: `A newer commit was pushed while ${target.headSha} was audited; its result is not published.\n` },
     });
   }
 }

@@ -77,6 +77,10 @@ export const CONFIG_EXTERNAL_ID = "phase-gate/configuration";
  */
 export class CheckRunIds extends Map<string, number> {
   readonly reused = new Set<number>();
+  /** Runs this job set `in_progress` (opened or created): those to close if it cannot finish. */
+  readonly opened = new Set<number>();
+  /** Whether the runs were looked up (`findCheckRuns`): then a phase without an id has no run yet. */
+  found = false;
 }
 
 /** A check run of this app on the commit, as listed. */
@@ -130,10 +134,8 @@ function configRun(runs: readonly ExistingRun[]): ExistingRun | undefined {
 }
 
 /**
- * Marks the runs of the commit `in_progress` at the start of an audit: this app's existing runs of
- * these phases are updated (name, status, a short "auditing" output), the missing ones created.
- * A failing "phase-gate configuration" run left by an earlier audit of the commit is completed
- * `success` (the checklist is valid now), and runs of phases no longer in the checklist `neutral`.
+ * Marks the runs of the commit `in_progress` at the start of an audit (`findCheckRuns`, then
+ * `openCheckRuns`).
  */
 export async function startCheckRuns(
   octokit: ChecksOctokit,
@@ -143,36 +145,35 @@ export async function startCheckRuns(
   /** Filled as runs are opened, so that a caller whose start failed half-way can close what was opened. */
   ids: CheckRunIds = new CheckRunIds(),
 ): Promise<CheckRunIds> {
+  await findCheckRuns(octokit, target, phases, options, ids);
+  return openCheckRuns(octokit, target, phases, options, ids);
+}
+
+/**
+ * Finds this app's runs of these phases on the commit (one listing) and records them in `ids` as
+ * reused, without changing them. A failing "phase-gate configuration" run left by an earlier audit
+ * of the commit is completed `success` (the checklist is valid now), and runs of phases no longer
+ * in the checklist `neutral`.
+ */
+export async function findCheckRuns(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  phases: readonly PhaseRef[],
+  options: PublishOptions = {},
+  ids: CheckRunIds = new CheckRunIds(),
+): Promise<CheckRunIds> {
   const { owner, repo } = target;
   const existing = await listOwnRuns(octokit, target);
-  const taken = new Set<number>();
-  const started = now(options);
-  const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
-  const output = { title: "Auditing…", summary: `phase-gate is auditing commit ${target.headSha}.` };
+  const taken = new Set<number>(ids.values());
   for (const phase of phases) {
     if (ids.has(phase.id)) continue;
     const run = runOfPhase(existing, phase, taken);
-    const fields = { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), status: "in_progress" as const, started_at: started, output, ...details };
-    if (run !== undefined) {
-      taken.add(run.id);
-      await octokit.rest.checks.update({ owner, repo, check_run_id: run.id, ...fields });
-      ids.set(phase.id, run.id);
-      ids.reused.add(run.id);
-    } else {
-      // A create answered with a 5xx may have made the run: look for it before making another.
-      const id = await createOnce(async (attempt) => {
-        const stored = attempt === 0 ? undefined : (await listOwnRuns(octokit, target)).find((r) => r.externalId === phaseExternalId(phase.id) && !taken.has(r.id));
-        if (stored !== undefined) {
-          await octokit.rest.checks.update({ owner, repo, check_run_id: stored.id, ...fields });
-          return stored.id;
-        }
-        const { data } = await octokit.rest.checks.create({ owner, repo, head_sha: target.headSha, ...fields, ...NO_RETRY });
-        return data.id;
-      }, options.retryDelaysMs);
-      taken.add(id);
-      ids.set(phase.id, id);
-    }
+    if (run === undefined) continue;
+    taken.add(run.id);
+    ids.set(phase.id, run.id);
+    ids.reused.add(run.id);
   }
+  ids.found = true;
 
   const completedAt = now(options);
   const config = configRun(existing);
@@ -208,6 +209,105 @@ export async function startCheckRuns(
   }
   return ids;
 }
+
+/**
+ * Sets the run of each phase `in_progress` ("Auditing…"): the runs `findCheckRuns` found are
+ * updated, the missing ones created (a create answered with a 5xx is looked for before it is sent
+ * again: `retry-create.ts`).
+ */
+export async function openCheckRuns(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  phases: readonly PhaseRef[],
+  options: PublishOptions = {},
+  ids: CheckRunIds = new CheckRunIds(),
+): Promise<CheckRunIds> {
+  const { owner, repo } = target;
+  const started = now(options);
+  const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
+  const output = { title: "Auditing…", summary: `phase-gate is auditing commit ${target.headSha}.` };
+  for (const phase of phases) {
+    const fields = { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), status: "in_progress" as const, started_at: started, output, ...details };
+    const known = ids.get(phase.id);
+    if (known !== undefined) {
+      if (ids.opened.has(known)) continue;
+      await octokit.rest.checks.update({ owner, repo, check_run_id: known, ...fields });
+      ids.opened.add(known);
+      continue;
+    }
+    const id = await createRun(octokit, target, phaseExternalId(phase.id), new Set(ids.values()), fields, options);
+    ids.set(phase.id, id);
+    ids.opened.add(id);
+  }
+  return ids;
+}
+
+/**
+ * Closes the runs of an audit that could not finish, `cancelled` with `summary`: those this job
+ * opened are updated, and a phase with no run on the commit yet (the audit failed before its runs
+ * were shown) gets one created, so the failure and its "Re-run" are visible. A run of an earlier
+ * audit of the same commit that this job did not open keeps its result. Nothing is created when the
+ * runs were never looked up (`ids.found`): there may be some already.
+ */
+export async function failCheckRuns(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  phases: readonly PhaseRef[],
+  ids: CheckRunIds,
+  summary: string,
+  options: PublishOptions = {},
+): Promise<void> {
+  const { owner, repo } = target;
+  const fields = { conclusion: "cancelled" as const, completed_at: now(options), output: { title: "The audit could not finish", summary: `${summary}\n` } };
+  for (const phase of phases) {
+    const id = ids.get(phase.id);
+    if (id !== undefined) {
+      if (ids.opened.has(id)) await octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields });
+      continue;
+    }
+    if (!ids.found) continue;
+    const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
+    const created = await createRun(octokit, target, phaseExternalId(phase.id), new Set(ids.values()), { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), ...details, ...fields }, options);
+    ids.set(phase.id, created);
+  }
+}
+
+/**
+ * Creates a run with `fields`; when GitHub answers a 5xx (the run may have been stored), looks for
+ * the run by external id before creating again, and updates the one it finds with the same fields
+ * but its annotations: the failed create stored them already, and an update would add them again.
+ */
+async function createRun(
+  octokit: ChecksOctokit,
+  target: CheckRunTarget,
+  externalId: string,
+  taken: ReadonlySet<number>,
+  fields: RunFields,
+  options: PublishOptions,
+): Promise<number> {
+  const { owner, repo } = target;
+  return createOnce(async (attempt) => {
+    const stored = attempt === 0 ? undefined : (await listOwnRuns(octokit, target)).find((r) => r.externalId === externalId && !taken.has(r.id));
+    if (stored !== undefined) {
+      await octokit.rest.checks.update({ owner, repo, check_run_id: stored.id, ...withoutAnnotations(fields) } as UpdateParams);
+      return stored.id;
+    }
+    const { data } = await octokit.rest.checks.create({ owner, repo, head_sha: target.headSha, ...fields, ...NO_RETRY } as CreateParams);
+    return data.id;
+  }, options.retryDelaysMs);
+}
+
+function withoutAnnotations(fields: RunFields): RunFields {
+  const output = fields.output as { annotations?: unknown } | undefined;
+  if (output?.annotations === undefined) return fields;
+  const { annotations: _sent, ...rest } = output;
+  return { ...fields, output: rest };
+}
+
+type CreateParams = Parameters<FullOctokit["rest"]["checks"]["create"]>[0];
+type UpdateParams = Parameters<FullOctokit["rest"]["checks"]["update"]>[0];
+/** What a run is created with, besides the repository and commit. */
+type RunFields = { readonly name: string; readonly external_id: string } & Readonly<Record<string, unknown>>;
 
 /** What was published for one run. */
 export interface PublishedRun {
@@ -249,7 +349,7 @@ export async function completeCheckRuns(
             ],
           })
         : first;
-    const result = await publish(octokit, target, id, phaseExternalId(phase.id), output, send, options);
+    const result = await publish(octokit, target, id, phaseExternalId(phase.id), output, send, options, new Set(runs.values()));
     published.push({ phaseId: phase.id, ...result });
   }
   return published;
@@ -300,6 +400,8 @@ async function publish(
   output: CheckRunOutput,
   annotations: readonly CheckRunAnnotation[],
   options: PublishOptions,
+  /** Runs of the commit a lookup after a failed create must not take for the new one. */
+  taken?: ReadonlySet<number>,
 ): Promise<Omit<PublishedRun, "phaseId">> {
   const { owner, repo } = target;
   const batches: CheckRunAnnotation[][] = [];
@@ -318,18 +420,14 @@ async function publish(
     const out = { ...base, ...(batch.length > 0 ? { annotations: batch.map((a) => ({ ...a })) } : {}) };
     const completion = last ? { conclusion: output.conclusion, completed_at: now(options) } : {};
     if (runId === undefined) {
-      const { data } = await octokit.rest.checks.create({
-        owner,
-        repo,
-        head_sha: target.headSha,
-        name: output.name,
-        external_id: externalId,
-        ...details,
-        ...(last ? completion : { status: "in_progress" as const, started_at: now(options) }),
-        output: out,
-        ...NO_RETRY,
-      });
-      runId = data.id;
+      runId = await createRun(
+        octokit,
+        target,
+        externalId,
+        taken ?? new Set(),
+        { name: output.name, external_id: externalId, ...details, ...(last ? completion : { status: "in_progress" as const, started_at: now(options) }), output: out },
+        options,
+      );
     } else {
       await octokit.rest.checks.update({ owner, repo, check_run_id: runId, name: output.name, ...details, ...completion, output: out });
     }

@@ -109,9 +109,14 @@ describe.concurrent("GitHub failing", { timeout: E2E_TIMEOUT }, () => {
     it("on completing a run: retried, and the run completes", async () => {
       const repo = addRepo(e, "run-update-503", GOOD);
       const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
-      // The first PATCH is the start of a run (in progress); fail the one after it, which completes one.
+      // A slow audit (held at its tree until its runs are shown in progress, after the app's default
+      // second) completes its runs with updates: the first of them fails.
       e.sim.fault({ route: UPDATE_RUN, repo: repo.fullName, status: 503 });
+      const hold = e.sim.hold({ route: TREE, repo: repo.fullName });
       const delivery = await deliverPush(e, repo);
+      await e.app.guard(hold.reached);
+      await e.app.guard(e.sim.waitFor(() => e.sim.checkRuns(repo.owner, repo.name, { headSha: sha }).filter((r) => r.status === "in_progress").length === 2, { timeoutMs: 30_000 }));
+      hold.release();
       await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, sha, { count: 2, ...WAIT }));
       await e.app.settled([delivery.id]);
       expect(faulted(repo).map((r) => `${r.route} ${r.status}`)).toEqual([`${UPDATE_RUN} 503`]);

@@ -127,14 +127,15 @@ describe.concurrent("the same work asked twice or at once", { timeout: E2E_TIMEO
       await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
       await e.app.settled([first.id]);
       const before = shape(e.sim.checkRuns(repo.owner, repo.name));
+      const writesBefore = e.sim.checkRuns(repo.owner, repo.name).map((r) => r.writes);
       const rerun = accepted(
         await e.sim.deliver(e.app.webhookUrl, { event: "check_suite", payload: await e.sim.payloads.checkSuite(repo.owner, repo.name, "rerequested") }),
       );
       await e.app.settled([first.id, rerun.id]);
       const runs = e.sim.checkRuns(repo.owner, repo.name);
       expect(shape(runs)).toEqual(before);
-      // Each run was written again (in progress, then completed): a re-run that did happen.
-      expect(runs.every((r) => r.writes >= 4)).toBe(true);
+      // Each run was written again by the re-run (completed again; shown in progress first if it was slow).
+      runs.forEach((r, i) => expect(r.writes).toBeGreaterThan(writesBefore[i] ?? Number.POSITIVE_INFINITY));
       expectClean(e, [repo]);
     });
   });
@@ -143,10 +144,12 @@ describe.concurrent("the same work asked twice or at once", { timeout: E2E_TIMEO
     it("audits the newest commit; the audit it overtook is cancelled, the ones between never run", async () => {
       const repo = addRepo(e, "burst-held", GOOD);
       const shas = [repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string }, "push 1")];
-      // The first audit waits at the tree of its commit (its runs already in progress) until released.
+      // The first audit waits at the tree of its commit until released; after a second of auditing
+      // (the app's default), its runs are shown in progress.
       const hold = e.sim.hold({ route: "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", repo: repo.fullName });
       const deliveries = [(await deliverPushOf(repo, shas[0] as string)).id];
       await e.app.guard(hold.reached);
+      await e.app.guard(e.sim.waitFor(() => e.sim.checkRuns(repo.owner, repo.name, { headSha: shas[0] }).length === 2, { timeoutMs: 30_000 }));
       for (let i = 2; i <= 5; i++) {
         shas.push(repo.commit({ "src/app/db.py": (i % 2 === 0 ? GOOD : BAD)["src/app/db.py"] as string, "README.md": `push ${i}\n` }, `push ${i}`));
         deliveries.push((await deliverPushOf(repo, shas.at(-1) as string)).id);

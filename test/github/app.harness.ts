@@ -64,8 +64,10 @@ export async function harness(options: AppOptions = {}): Promise<Harness> {
     log,
     Octokit: ProbotOctokit.defaults((o: object) => ({ ...o, retry: { enabled: false }, throttle: { enabled: false } })),
   });
-  // The shipped checks: the app's default registry.
-  const app = createApp(options);
+  // The shipped checks: the app's default registry. Runs are opened in progress before each audit
+  // (the request sequences these tests spell out); `app.fast-runs.test.ts` tests the default, where
+  // a fast audit creates its runs already completed.
+  const app = createApp({ openRunsAfterMs: 0, ...options });
   await probot.load(app);
   return {
     probot,

@@ -162,21 +162,23 @@ describe("startCheckRuns", () => {
     ]);
     expect([...ids.reused]).toEqual([11, 12]);
     const sent = writes();
+    // The stale configuration and phase runs are settled when the runs are found, before any is opened.
     expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([
-      "PATCH /repos/acme/shop/check-runs/11",
-      "PATCH /repos/acme/shop/check-runs/12",
       "PATCH /repos/acme/shop/check-runs/13",
       "PATCH /repos/acme/shop/check-runs/14",
+      "PATCH /repos/acme/shop/check-runs/11",
+      "PATCH /repos/acme/shop/check-runs/12",
     ]);
-    expect(sent[1]?.body).toEqual({
+    expect([...ids.opened]).toEqual([11, 12]);
+    expect(sent[3]?.body).toEqual({
       name: "phase-gate: Production hardening",
       external_id: "phase-gate:phase-2",
       status: "in_progress",
       started_at: "2026-05-01T12:00:00.000Z",
       output: { title: "Auditing…", summary: `phase-gate is auditing commit ${SHA}.` },
     });
-    expect(bodyOf(sent[2])).toMatchObject({ conclusion: "success", completed_at: "2026-05-01T12:00:00.000Z", output: { title: "The checklist is valid" } });
-    expect(bodyOf(sent[3])).toMatchObject({ conclusion: "neutral", output: { title: "No longer in the checklist", summary: expect.stringContaining("`phase-0`") } });
+    expect(bodyOf(sent[0])).toMatchObject({ conclusion: "success", completed_at: "2026-05-01T12:00:00.000Z", output: { title: "The checklist is valid" } });
+    expect(bodyOf(sent[1])).toMatchObject({ conclusion: "neutral", output: { title: "No longer in the checklist", summary: expect.stringContaining("`phase-0`") } });
   });
 
   it("leaves a configuration run alone once it has recovered", async () => {
