@@ -38,5 +38,6 @@ EXPOSE 3000
 # Probot's server answers GET /ping with "PONG".
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# `probot run` directly rather than `npm start`, so that signals reach Node.
-CMD ["node", "node_modules/probot/bin/probot.js", "run", "./lib/src/index.js"]
+# Node directly rather than `npm start`, so that signals reach it. `lib/src/main.js` is Probot's
+# `run` with the app's Octokit (GitHub's write budget per installation).
+CMD ["node", "lib/src/main.js"]

@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["src/cli.ts", "bench/**/*.ts", "bin/**/*.js"],
+    files: ["src/cli.ts", "src/main.ts", "bench/**/*.ts", "bin/**/*.js"],
     rules: { "no-console": "off" },
   },
   {

@@ -190,7 +190,7 @@ async function oneRun(c: CallsCase, patterns: readonly string[], mode: AppMode):
 }
 
 /**
- * `runs` runs of a case: the first with the app as shipped (`probot run`), the others with
+ * `runs` runs of a case: the first with the app as shipped (`node lib/src/main.js`), the others with
  * client-side throttling off (the same requests, without the 1 s between an installation's writes
  * that makes a shipped run take ~5 s a push); `countsVaried` says whether any count differed.
  */

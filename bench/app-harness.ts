@@ -1,5 +1,5 @@
 /**
- * The app under benchmark: the real app in its own process (`probot run ./lib/src/index.js`, or
+ * The app under benchmark: the real app in its own process (`node lib/src/main.js` as `npm start` runs it, or
  * `lib/bench/app-unthrottled.js`), pointed at a simulated GitHub in the benchmark's process, and
  * what is measured of it from outside: peak RSS (`VmHWM` of /proc/<pid>/status, Linux) and CPU
  * time (/proc/<pid>/stat).
@@ -16,7 +16,7 @@ const here = path.dirname(fileURLToPath(import.meta.url)); // lib/bench
 export const projectRoot = path.resolve(here, "..", "..");
 
 /**
- * `shipped`: `probot run` as `npm start` runs it. `unthrottled`: the same app with Octokit's
+ * `shipped`: `lib/src/main.js` as `npm start` runs it. `unthrottled`: the same app with Octokit's
  * client-side throttling off. `unthrottled-fixed`: that, and secretlint's profiler off (what a fix
  * of its unbounded growth would give; see `app-unthrottled.ts`).
  */
@@ -55,7 +55,7 @@ export async function startApp(sim: GitHubSim, mode: AppMode, nodeArgs: readonly
   const port = await freePort();
   const args =
     mode === "shipped"
-      ? [path.join(projectRoot, "node_modules", "probot", "bin", "probot.js"), "run", "./lib/src/index.js"]
+      ? [path.join(projectRoot, "lib", "src", "main.js")]
       : [path.join(projectRoot, "lib", "bench", "app-unthrottled.js")];
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ["WEBHOOK_PROXY_URL", "REDIS_URL", "SENTRY_DSN", "NODE_OPTIONS", "LOG_FORMAT", "PRIVATE_KEY_PATH"]) delete env[name];
@@ -122,7 +122,7 @@ export async function startApp(sim: GitHubSim, mode: AppMode, nodeArgs: readonly
     errorCount: () => errors,
     stop: async () => {
       if (exited === null) {
-        // SIGINT: `run(app)` stops its server and exits (so `--cpu-prof` is written); `probot run` just ends.
+        // SIGINT: `run(app)` stops its server and exits (so `--cpu-prof` is written); the shipped `main.js` is `run(app)` too.
         child.kill("SIGINT");
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         await exit;

@@ -1,15 +1,15 @@
 /**
- * The app exactly as `probot run ./lib/src/index.js` runs it, except that Octokit's client-side
- * throttling is off (Probot's default spaces an installation's writes 1 s apart, which bounds the
- * app's throughput long before its own work does). Used by the load benchmark to measure what the
- * app itself can sustain; the "shipped" runs use `probot run` unchanged.
+ * The app exactly as `npm start` (`lib/src/main.js`) runs it, except that Octokit's client-side
+ * throttling is off (the shipped app paces each installation's writes within GitHub's write
+ * budget, which bounds the app's throughput per installation before its own work does). Used by the load benchmark to measure what the
+ * app itself can sustain; the "shipped" runs use `lib/src/main.js` unchanged.
  *
  * With `BENCH_NO_SECRETLINT_PROFILER=1`, also turns secretlint's process-wide profiler off:
  * `@secretlint/core` makes ~100 `performance.mark`s per file it scans, and `@secretlint/profiler`
  * keeps every one (and searches them all on each new mark; Node's timeline buffer keeps them too),
  * so a long-running process slows down and grows with every audit (see the benchmark's notes).
  *
- *   node lib/bench/app-unthrottled.js   (environment as for `probot run`: APP_ID, PRIVATE_KEY, ...)
+ *   node lib/bench/app-unthrottled.js   (environment as for `npm start`: APP_ID, PRIVATE_KEY, ...)
  */
 import { ProbotOctokit, run } from "probot";
 import app from "../src/index.js";

@@ -7,7 +7,7 @@
  *   (`app-calls.ts`).
  * - `load`: open-loop push deliveries at 50, 100 and 200 a second over many repositories, latency
  *   from delivery to the last check run completed, peak RSS of the app (`app-load.ts`), for the app
- *   as shipped (`probot run`), the app with Octokit's client-side throttling off, and that with
+ *   as shipped (`npm start`: `lib/src/main.js`), the app with Octokit's client-side throttling off, and that with
  *   secretlint's profiler off.
  *
  * Run by `bench/run.ts` (`npm run bench -- --only app`, or `--only app-calls` / `--only app-load`).
@@ -139,7 +139,7 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRes
 }
 
 const NOTES = [
-  "calls: counted by the simulator per route; the first run of each case is the shipped app (probot run), the others the same app with Octokit's client-side throttling off (same requests; countsVaried says whether any count differed between runs)",
+  "calls: counted by the simulator per route; the first run of each case is the shipped app (lib/src/main.js), the others the same app with Octokit's client-side throttling off (same requests; countsVaried says whether any count differed between runs)",
   "bound = 1 tree call + relevant blobs not fetched by an earlier push (distinct SHAs) + check-run writes (per phase 1 create + 1 update per batch of <= 50 annotations, at least 1) + 1 checklist read (contents API, every delivery); 'once' (installation token, GET /app) is counted apart",
   "naive = contents-API listing of every directory the checks' globs can reach + one contents-API read per matching file, every push, + the same checklist read and check-run writes",
   "load: latency = delivery sent -> the simulator receives the completion of the last of the commit's check runs (3 phases); timeouts = not completed within the drain time after the last delivery; p50/p99 count a timeout as slower than any completion (null: too many timeouts to have that percentile)",

@@ -1,5 +1,5 @@
 /**
- * The REAL app as a child process, for end-to-end tests: `probot run ./lib/src/index.js` (what
+ * The REAL app as a child process, for end-to-end tests: `node lib/src/main.js` (what
  * `npm start` runs), pointed at the simulated GitHub with GHE_HOST/GHE_PROTOCOL, listening on a
  * free loopback port, logging JSON lines that the tests read.
  *
@@ -24,8 +24,7 @@ import { fileURLToPath } from "node:url";
 import type { GitHubSim } from "../support/github-sim/index.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const PROBOT_BIN = path.join(ROOT, "node_modules/probot/lib/bin/probot.js");
-const APP_ENTRY = "./lib/src/index.js";
+const APP_ENTRY = "./lib/src/main.js";
 
 /** One line the app wrote: pino's JSON (level, time, msg, …), or `{ raw }` for anything else. */
 export interface LogLine {
@@ -134,7 +133,7 @@ export class AppProcess {
       NODE_ENV: "test",
       ...options.env,
     };
-    const child = spawn(process.execPath, [PROBOT_BIN, "run", APP_ENTRY], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [APP_ENTRY], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     return new AppProcess(child, port);
   }
 

@@ -1,0 +1,62 @@
+/**
+ * The Octokit the app runs with (`src/main.ts`): Probot's, with GitHub's documented write budget
+ * per installation in place of Probot's fixed pacing.
+ *
+ * Probot's throttling (plugin-throttling) spaces an installation's writes one second apart and its
+ * notifying writes (comments) three seconds apart, whatever came before. An audit writes one check
+ * run per phase, so a single push waited two seconds for its third run, and an installation could
+ * never publish faster than one run a second. GitHub's secondary limits are budgets, not spacings:
+ * 900 points a minute for REST, a write costing 5 points, and at most 80 content-creating requests
+ * a minute (`notes/github-app-facts.md`, section 6). So each installation gets token buckets
+ * instead (Bottleneck's reservoir, the limiter plugin-throttling itself uses):
+ * - writes: a burst of WRITE_BURST, refilled at WRITES_PER_MINUTE (600 of the 900 points, the rest
+ *   left for reads), one write at a time as GitHub's best practices ask;
+ * - notifying writes (a pull request's comment, a reply): a burst of NOTIFYING_BURST, refilled at
+ *   NOTIFYING_PER_MINUTE, a quarter of the content-creation limit.
+ * A quiet installation's audit publishes at once; a flood from one installation is paced within
+ * GitHub's limits. The keys are Probot's (`app.auth(id)` sets the installation id); with
+ * `REDIS_URL`, Probot's Bottleneck connection is not used by these buckets: run one replica (the
+ * audit queue is in-process too).
+ */
+import Bottleneck from "bottleneck/light.js";
+import { ProbotOctokit } from "probot";
+
+export const WRITE_BURST = 15;
+export const WRITES_PER_MINUTE = 120;
+export const NOTIFYING_BURST = 5;
+export const NOTIFYING_PER_MINUTE = 20;
+
+/** Keys idle this long are dropped (their bucket is full again by then). */
+const IDLE_KEY_MS = 5 * 60_000;
+
+/** A token bucket per key: `burst` requests at once, then `perMinute`, one at a time. */
+export function budgetGroup(id: string, burst: number, perMinute: number): Bottleneck.Group {
+  if (!Number.isSafeInteger(burst) || burst < 1) throw new RangeError(`burst must be a positive integer, got ${String(burst)}`);
+  if (!(perMinute > 0)) throw new RangeError(`perMinute must be positive, got ${String(perMinute)}`);
+  return new Bottleneck.Group({
+    id,
+    maxConcurrent: 1,
+    reservoir: burst,
+    reservoirIncreaseAmount: 1,
+    reservoirIncreaseInterval: Math.ceil(60_000 / perMinute),
+    reservoirIncreaseMaximum: burst,
+    timeout: IDLE_KEY_MS,
+  });
+}
+
+/** The process's buckets, by installation id (exported for tests and diagnostics). */
+export const writeBudget = budgetGroup("phase-gate-write", WRITE_BURST, WRITES_PER_MINUTE);
+export const notifyingBudget = budgetGroup("phase-gate-notifications", NOTIFYING_BURST, NOTIFYING_PER_MINUTE);
+
+type Options = Record<string, unknown> & { throttle?: Record<string, unknown> };
+
+/**
+ * ProbotOctokit with the write budgets above. The function form of `defaults` sees the options
+ * Probot built (its handlers, the installation id as throttle key) and replaces only the two groups;
+ * when throttling is off (`throttle.enabled: false`), nothing is added.
+ */
+export const PhaseGateOctokit = ProbotOctokit.defaults((options: Options) => {
+  const throttle = options.throttle;
+  if (throttle?.enabled === false) return options;
+  return { ...options, throttle: { ...throttle, write: writeBudget, notifications: notifyingBudget } };
+});
