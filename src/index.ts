@@ -32,7 +32,7 @@ export interface AppOptions {
   readonly cache?: BlobCache;
   /** Glob matches and check results reused between audits (default: one for the process). */
   readonly memo?: AuditMemo;
-  /** Audits running at once per installation (default 2) and overall (default 8). */
+  /** Audits running at once per installation (default 4) and overall (default 32). */
   readonly perInstallation?: number;
   readonly global?: number;
   /** Milliseconds an audit may run before its slot is freed and it publishes nothing more (default 10 minutes). */

@@ -39,9 +39,9 @@ export interface QueueOptions<R> {
   readonly supersedes?: (running: R, newer: R) => boolean;
   /** Whether `newer` asks for nothing the running job is not already doing; default: never. */
   readonly duplicates?: (running: R, newer: R) => boolean;
-  /** Running jobs of one installation at most (default 2). */
+  /** Running jobs of one installation at most (default 4). */
   readonly perInstallation?: number;
-  /** Running jobs at most (default 8). */
+  /** Running jobs at most (default 32): an audit mostly waits on GitHub, so a few dozen at once keep one process busy. */
   readonly global?: number;
   readonly onError?: (error: unknown, request: R) => void;
   /** Milliseconds a job may run (default 10 minutes; 0 for no limit). */
@@ -103,8 +103,8 @@ export class AuditQueue<R> {
 
   constructor(options: QueueOptions<R>) {
     this.#options = options;
-    this.#perInstallation = positive(options.perInstallation, 2, "perInstallation");
-    this.#global = positive(options.global, 8, "global");
+    this.#perInstallation = positive(options.perInstallation, 4, "perInstallation");
+    this.#global = positive(options.global, 32, "global");
     const timeout = options.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS;
     if (!Number.isFinite(timeout) || timeout < 0) throw new RangeError(`timeoutMs must be a non-negative number, got ${timeout}`);
     this.#timeoutMs = timeout;

@@ -187,6 +187,15 @@ describe("AuditQueue", () => {
     expect(h.started()).toEqual(["1", "2", "3", "4"]);
   });
 
+  it("by default runs 4 jobs of one installation and 32 in all", () => {
+    const { queue, started } = harness();
+    for (let i = 0; i < 6; i++) queue.enqueue(req(`a${i}`, `a${i}`, `a${i}`, 1));
+    expect(started()).toEqual(["a0", "a1", "a2", "a3"]);
+    for (let i = 0; i < 40; i++) queue.enqueue(req(`b${i}`, `b${i}`, `b${i}`, 100 + i));
+    expect(started()).toHaveLength(32);
+    expect(started().filter((id) => id.startsWith("a"))).toHaveLength(4);
+  });
+
   it("a held lock keeps a job of another key waiting", async () => {
     const h = harness({ locksOf: (r) => [`sha:${r.sha}`] });
     h.queue.enqueue(req("push", "r@main", "s1"));
