@@ -11,9 +11,10 @@
  * engine's `matchPaths`):
  *
  * - the lower bound: 1 tree call + the relevant blobs not fetched by an earlier push (distinct
- *   SHAs; files over the size cap excluded) + the check-run writes (per phase one create and one
- *   completing update, plus one update per further batch of 50 annotations, from the annotations
- *   the simulator received) + 1 checklist read (the design reads `.github/phase-gate.yml` through
+ *   SHAs; files over the size cap excluded) + the check-run writes (per phase one create carrying
+ *   the result and its first 50 annotations, plus one update per further batch of 50, from the
+ *   annotations the simulator received; an audit over 1 s also shows its runs in progress first,
+ *   one more write per phase) + 1 checklist read (the design reads `.github/phase-gate.yml` through
  *   the contents API for every delivery, as Probot's config does). The installation token (once an
  *   hour per installation) and `GET /app` (once per process) are counted apart ("once").
  * - a naive reader: the same checklist read and check-run writes, plus one contents-API listing of
@@ -124,9 +125,9 @@ function dirNeeded(dir: string, need: { readonly base: string; readonly depth: n
   return dir.startsWith(`${need.base}/`) && segments(dir) - segments(need.base) <= need.depth;
 }
 
-/** Check-run writes the design needs for a phase: one create, then one update per batch of up to 50 annotations (at least one: the completion). */
+/** Check-run writes the design needs for a phase: a create with the result and up to 50 annotations, then one update per further batch of 50. */
 function writesFor(annotations: readonly number[]): number {
-  return annotations.reduce((n, a) => n + 1 + Math.max(1, Math.ceil(a / 50)), 0);
+  return annotations.reduce((n, a) => n + Math.max(1, Math.ceil(a / 50)), 0);
 }
 
 async function oneRun(c: CallsCase, patterns: readonly string[], mode: AppMode): Promise<PushSample[]> {
@@ -191,8 +192,8 @@ async function oneRun(c: CallsCase, patterns: readonly string[], mode: AppMode):
 
 /**
  * `runs` runs of a case: the first with the app as shipped (`node lib/src/main.js`), the others with
- * client-side throttling off (the same requests, without the 1 s between an installation's writes
- * that makes a shipped run take ~5 s a push); `countsVaried` says whether any count differed.
+ * client-side throttling off (the same requests, without the write budget's waits);
+ * `countsVaried` says whether any count differed.
  */
 export async function runCallsCase(c: CallsCase, runs: number, progress: (line: string) => void): Promise<CallsResult> {
   const patterns = checklistPatterns();

@@ -7,7 +7,7 @@
  *   npm run bench -- --runs 9 --only core
  *   npm run bench -- --only app        # the app against the simulated GitHub (bench/app.ts);
  *                                      # --only app-calls / app-load for one part;
- *                                      # --app-runs N (3), --seconds S (10), --repos R (50), --rates 5,10
+ *                                      # --app-runs N (3), --seconds S (10), --repos R (200), --installations I (one per repository), --rates 5,10
  *                                      # and --modes shipped,unthrottled,unthrottled-fixed for the load
  *
  * bench/results.json keeps the results of scenarios not run this time (and the app's, under `app`).
@@ -134,7 +134,8 @@ async function mainBench(): Promise<void> {
       cache: { type: "string" },
       "app-runs": { type: "string", default: "3" },
       seconds: { type: "string", default: "10" },
-      repos: { type: "string", default: "50" },
+      repos: { type: "string", default: "200" },
+      installations: { type: "string" },
       rates: { type: "string" },
       modes: { type: "string" },
     },
@@ -142,7 +143,8 @@ async function mainBench(): Promise<void> {
   const runs = Math.max(1, Number.parseInt(String(values.runs), 10) || 5);
   const appRuns = Math.max(1, Number.parseInt(String(values["app-runs"]), 10) || 3);
   const seconds = Math.max(1, Number.parseFloat(String(values.seconds)) || 10);
-  const repos = Math.max(1, Number.parseInt(String(values.repos), 10) || 50);
+  const repos = Math.max(1, Number.parseInt(String(values.repos), 10) || 200);
+  const installations = values.installations !== undefined ? Math.max(1, Number.parseInt(values.installations, 10) || repos) : undefined;
   const rates = values.rates?.split(",").map(Number).filter((r) => Number.isFinite(r) && r > 0);
   const modes = values.modes?.split(",").filter((m): m is AppMode => (APP_MODES as readonly string[]).includes(m));
   const only = values.only as string[] | undefined;
@@ -166,6 +168,7 @@ async function mainBench(): Promise<void> {
       load: appLoad,
       seconds,
       repos,
+      ...(installations !== undefined ? { installations } : {}),
       ...(rates !== undefined && rates.length > 0 ? { rates } : {}),
       ...(modes !== undefined && modes.length > 0 ? { modes } : {}),
       progress: (line) => process.stderr.write(`${line}\n`),
