@@ -55,9 +55,9 @@ export async function runAudit(
   const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const memo = options.memo;
   const fingerprint = memo !== undefined ? listingFingerprint(listing.files, listing.skipped) : "";
-  const matchListing = (globs: readonly string[], paths: readonly string[]): string[] =>
-    memo !== undefined ? memo.matches(fingerprint, globs, () => matchPaths(globs, paths)) : matchPaths(globs, paths);
-  const needed = matchListing(patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
+  const matchListing = (universe: "files" | "all", globs: readonly string[], paths: readonly string[]): string[] =>
+    memo !== undefined ? memo.matches(fingerprint, universe, globs, () => matchPaths(globs, paths)) : matchPaths(globs, paths);
+  const needed = matchListing("files", patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
 
   const texts = new Map<string, string>();
   const skipped = new Map<string, SkipReason>();
@@ -88,7 +88,7 @@ export async function runAudit(
     existing: new Set(allPaths),
     texts,
     skipped,
-    ...(memo !== undefined ? { matchAll: (globs: readonly string[]) => matchListing(globs, allPaths) } : {}),
+    ...(memo !== undefined ? { matchAll: (globs: readonly string[]) => matchListing("all", globs, allPaths) } : {}),
   };
   const failed = memo !== undefined ? needed.flatMap((f) => (texts.has(f.path) ? [] : [{ path: f.path, reason: skipped.get(f.path) ?? "unreadable" }])) : [];
   /** A check's result, reused from an earlier audit when its inputs are the same (see `memo.ts`). */

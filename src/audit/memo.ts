@@ -20,8 +20,8 @@ import type { CheckEntry } from "../config/types.js";
  * A result is not kept when a file of the audit had no blob SHA or failed to read for a reason
  * that may pass ("unreadable": an API error), nor when the check errored.
  *
- * Bounded by weight (an entry weighs 1 plus the paths or findings it holds), least recently used
- * first out.
+ * Bounded by weight (an entry weighs 1 plus the paths or findings it holds; keys are digests),
+ * least recently used first out.
  */
 export class AuditMemo {
   private readonly entries = new Map<string, { readonly value: unknown; readonly weight: number }>();
@@ -33,9 +33,12 @@ export class AuditMemo {
     if (!Number.isSafeInteger(maxWeight) || maxWeight < 1) throw new RangeError(`maxWeight must be a positive integer, got ${String(maxWeight)}`);
   }
 
-  /** The paths `patterns` match in the listing `fingerprint`, computed by `compute` once. */
-  matches(fingerprint: string, patterns: readonly string[], compute: () => string[]): string[] {
-    const key = `m\0${fingerprint}\0${patterns.join("\0")}`;
+  /**
+   * The paths `patterns` match among `universe` of the listing `fingerprint` (its readable files, or
+   * all its paths, skipped entries included), computed by `compute` once.
+   */
+  matches(fingerprint: string, universe: "files" | "all", patterns: readonly string[], compute: () => string[]): string[] {
+    const key = `m\0${universe}\0${fingerprint}\0${patterns.join("\0")}`;
     const known = this.get<string[]>(key);
     if (known !== undefined) return known;
     const value = compute();
@@ -121,7 +124,10 @@ export function resultKey(
   failed: ReadonlyArray<{ readonly path: string; readonly reason: string }>,
 ): string | null {
   if (scope.some((f) => f.blob === null) || failed.some((f) => f.reason === "unreadable")) return null;
-  const files = scope.map((f) => `${f.path}\0${f.blob ?? ""}`).join("\0");
-  const failures = failed.map((f) => `${f.path}\0${f.reason}`).join("\0");
-  return `r\0${entryId(entry)}\0${fingerprint}\0${files}\0\u0001${failures}`;
+  // Digested: a check that reads thousands of files would otherwise make a key of hundreds of KB.
+  const hash = createHash("sha256");
+  for (const f of scope) hash.update(`${f.path}\0${f.blob ?? ""}\0`);
+  hash.update("\u0001");
+  for (const f of failed) hash.update(`${f.path}\0${f.reason}\0`);
+  return `r\0${entryId(entry)}\0${fingerprint}\0${hash.digest("base64")}`;
 }

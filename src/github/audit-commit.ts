@@ -213,7 +213,7 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   try {
     report = await auditWithRuns(deps, octokit, request, sha, checklist, runTarget, phases, runs);
     if (!control.isCurrent()) {
-      await cancelRuns(octokit, runTarget, [...runs.opened], deps.now);
+      await cancelRuns(octokit, runTarget, [...new Set([...runs.opened, ...runs.unfinished])], deps.now);
       return superseded(shaLog, sha);
     }
     await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
@@ -322,7 +322,15 @@ async function auditWithRuns(
     }),
   ]);
   clearTimeout(timer);
-  if (slow) await openCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+  if (slow) {
+    try {
+      await openCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+    } catch (error) {
+      // The audit is not left running on its own once its job has failed.
+      await auditing.catch(() => undefined);
+      throw error;
+    }
+  }
   return auditing;
 }
 

@@ -79,6 +79,10 @@ export class CheckRunIds extends Map<string, number> {
   readonly reused = new Set<number>();
   /** Runs this job set `in_progress` (opened or created): those to close if it cannot finish. */
   readonly opened = new Set<number>();
+  /** Runs found not completed (an earlier job that never finished them): closed too if this one cannot finish. */
+  readonly unfinished = new Set<number>();
+  /** Runs this job completed with its result: never closed as failed afterwards. */
+  readonly completed = new Set<number>();
   /** Whether the runs were looked up (`findCheckRuns`): then a phase without an id has no run yet. */
   found = false;
 }
@@ -172,6 +176,7 @@ export async function findCheckRuns(
     taken.add(run.id);
     ids.set(phase.id, run.id);
     ids.reused.add(run.id);
+    if (run.status !== "completed") ids.unfinished.add(run.id);
   }
   ids.found = true;
 
@@ -244,10 +249,11 @@ export async function openCheckRuns(
 
 /**
  * Closes the runs of an audit that could not finish, `cancelled` with `summary`: those this job
- * opened are updated, and a phase with no run on the commit yet (the audit failed before its runs
- * were shown) gets one created, so the failure and its "Re-run" are visible. A run of an earlier
- * audit of the same commit that this job did not open keeps its result. Nothing is created when the
- * runs were never looked up (`ids.found`): there may be some already.
+ * opened or found unfinished are updated, and a phase with no run on the commit yet (the audit
+ * failed before its runs were shown) gets one created, so the failure and its "Re-run" are
+ * visible. A run this job already completed, or a completed run of an earlier audit of the same
+ * commit, keeps its result. Nothing is created when the runs were never looked up (`ids.found`):
+ * there may be some already.
  */
 export async function failCheckRuns(
   octokit: ChecksOctokit,
@@ -262,7 +268,7 @@ export async function failCheckRuns(
   for (const phase of phases) {
     const id = ids.get(phase.id);
     if (id !== undefined) {
-      if (ids.opened.has(id)) await octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields });
+      if (!ids.completed.has(id) && (ids.opened.has(id) || ids.unfinished.has(id))) await octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields });
       continue;
     }
     if (!ids.found) continue;
@@ -329,6 +335,7 @@ export async function completeCheckRuns(
   octokit: ChecksOctokit,
   target: CheckRunTarget,
   report: AuditReport,
+  /** A `CheckRunIds` also records the runs created here and those completed. */
   runs: ReadonlyMap<string, number>,
   options: PublishOptions = {},
 ): Promise<PublishedRun[]> {
@@ -350,6 +357,11 @@ export async function completeCheckRuns(
           })
         : first;
     const result = await publish(octokit, target, id, phaseExternalId(phase.id), output, send, options, new Set(runs.values()));
+    if (runs instanceof CheckRunIds) {
+      // Known at once: a later phase that fails must neither close this run nor create another.
+      runs.set(phase.id, result.checkRunId);
+      runs.completed.add(result.checkRunId);
+    }
     published.push({ phaseId: phase.id, ...result });
   }
   return published;

@@ -70,7 +70,7 @@ export async function readChecklist(
   }
 
   const found = files.map((file, index) => ({ file, index })).filter(({ file }) => file.config !== null);
-  if (found.length === 0) return { ok: true, checklist: defaultChecklist(registry), files: [] };
+  if (found.length === 0) return { ok: true, checklist: defaultFor(registry), files: [] };
 
   const errors: ConfigError[] = [];
   /** Phases of each file, nearest first. */
@@ -117,6 +117,15 @@ export async function readChecklist(
   }
   const checklist: Checklist = { origin: { source: "file", path: origin }, phases };
   return { ok: true, checklist, files: found.map(({ file }) => fileKey(file.owner, file.repo, file.path)) };
+}
+
+const defaults = new WeakMap<Registry, Checklist>();
+
+/** The built-in checklist, built once per registry (its check entries keep their identity for the audit memo). */
+function defaultFor(registry: Registry): Checklist {
+  let checklist = defaults.get(registry);
+  if (checklist === undefined) defaults.set(registry, (checklist = defaultChecklist(registry)));
+  return checklist;
 }
 
 /** Checklist files loaded, by registry, then by name, inherited ids and text: at most this many per registry. */

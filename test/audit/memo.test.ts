@@ -121,6 +121,28 @@ describe("AuditMemo in the engine", () => {
     expect(withAdded.phases[1]?.checks[2]).toMatchObject({ id: "file-absent", status: "fail" });
   });
 
+  it("keeps the matches among readable files apart from those among every path (a skipped README.md)", async () => {
+    const load = loadChecklist(`phases:
+  - id: p
+    name: P
+    checks:
+      - file-contains: { path: README.md, pattern: "hello" }
+      - file-absent: { path: "**/*.md" }
+`, ".github/phase-gate.yml", registry);
+    if (!load.ok) throw new Error(JSON.stringify(load.errors));
+    const files = { "docs/a.txt": "x\n" };
+    const options = { blobShas: true, skipped: [{ path: "README.md", reason: "symlink" as const, size: 10 }] };
+    const memo = new AuditMemo();
+    for (let i = 0; i < 2; i++) {
+      const withMemo = await runAudit(new MemorySnapshot(files, options), load.checklist, { memo });
+      expect(withMemo).toEqual(await runAudit(new MemorySnapshot(files, options), load.checklist));
+      expect(withMemo.phases[0]?.checks.map((c) => [c.id, c.status])).toEqual([
+        ["file-contains", "indeterminate"],
+        ["file-absent", "fail"],
+      ]);
+    }
+  });
+
   it("keeps nothing when a file failed to read for a reason that may pass, or has no blob SHA", async () => {
     const list = checklist();
     const memo = new AuditMemo();
@@ -162,14 +184,14 @@ describe("AuditMemo", () => {
       computed++;
       return paths;
     };
-    memo.matches("fp", ["a"], compute(["x", "y"])); // weight 3
-    memo.matches("fp", ["b"], compute(["x", "y", "z"])); // weight 4
-    memo.matches("fp", ["a"], compute([])); // hit: "a" is now the most recent
-    memo.matches("fp", ["c"], compute(["x", "y"])); // weight 3: total 10
+    memo.matches("fp", "files", ["a"], compute(["x", "y"])); // weight 3
+    memo.matches("fp", "files", ["b"], compute(["x", "y", "z"])); // weight 4
+    memo.matches("fp", "files", ["a"], compute([])); // hit: "a" is now the most recent
+    memo.matches("fp", "files", ["c"], compute(["x", "y"])); // weight 3: total 10
     expect(computed).toBe(3);
-    memo.matches("fp", ["d"], compute([])); // weight 1: "b", the least recent, goes
+    memo.matches("fp", "files", ["d"], compute([])); // weight 1: "b", the least recent, goes
     expect(memo.stats()).toMatchObject({ entries: 3, weight: 7 });
-    memo.matches("fp", ["b"], compute(["x", "y", "z"]));
+    memo.matches("fp", "files", ["b"], compute(["x", "y", "z"]));
     expect(computed).toBe(5);
     memo.keep("k", { status: "error", summary: "boom", findings: [] });
     expect(memo.result("k")).toBeUndefined();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GitHubSim } from "../support/github-sim/index.js";
 import { AppProcess, AppProcessExit } from "./app-process.js";
-import { E2E_TIMEOUT } from "./harness.js";
+import { addRepo, BAD, deliverPush, E2E_TIMEOUT, GOOD, startE2E, stopE2E } from "./harness.js";
 
 /** The harness of the end-to-end tests: a crash of the app process fails the waiting test at once, with its last log lines. */
 
@@ -64,5 +64,26 @@ describe("AppProcess", { timeout: E2E_TIMEOUT }, () => {
     expect(error).toBeInstanceOf(AppProcessExit);
     expect(String((error as Error).message)).toMatch(/\(code 1\)/);
     expect(String((error as Error).message)).toContain("Invalid log level");
+  });
+
+  it("on SIGTERM, finishes the audit under way before it exits: its runs are completed, not left in progress", async () => {
+    const e = await startE2E();
+    try {
+      const repo = addRepo(e, "sigterm", GOOD);
+      const sha = repo.commit({ "src/app/db.py": BAD["src/app/db.py"] as string });
+      const hold = e.sim.hold({ route: "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", repo: repo.fullName });
+      await deliverPush(e, repo);
+      await e.app.guard(hold.reached);
+      const stopping = e.app.stop(20_000);
+      // Released only once the server has stopped taking deliveries (the signal was handled).
+      for (let i = 0; i < 200 && (await fetch(`${e.app.origin}/ping`).then(() => true, () => false)); i++) await new Promise((r) => setTimeout(r, 50));
+      hold.release();
+      await stopping;
+      const runs = e.sim.checkRuns(repo.owner, repo.name, { headSha: sha });
+      expect(runs.map((r) => r.status)).toEqual(["completed", "completed"]);
+      expect(runs.filter((r) => r.conclusion === null || r.conclusion === "cancelled")).toEqual([]);
+    } finally {
+      await stopE2E(e);
+    }
   });
 });

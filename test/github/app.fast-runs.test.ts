@@ -190,6 +190,56 @@ describe("an audit that fails before its runs were shown", () => {
     h.logs.length = 0;
   });
 
+  it("a phase that fails to publish does not close, or duplicate, a phase already published", async () => {
+    h = await harness({ openRunsAfterMs: 1_000 });
+    const scope = api();
+    const seen = recordBodies(scope);
+    mockAuth(scope);
+    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    mockCommit(scope, OWNER, REPO, PUSHED, FAILING, ["src/db.py"]);
+    mockListRuns(scope, OWNER, REPO, PUSHED);
+    scope
+      .post(RUNS)
+      .reply(201, { id: 11 })
+      .post(RUNS)
+      .reply(422, { message: "Invalid request" })
+      .post(RUNS)
+      .reply(201, { id: 12 });
+
+    await h.deliver("push", example("push", undefined, 4));
+
+    expect(posts(seen, "/check-runs").map((b) => [b.name, b.conclusion])).toEqual([
+      ["phase-gate: Foundation", "failure"],
+      ["phase-gate: Hardening", "success"],
+      ["phase-gate: Hardening", "cancelled"],
+    ]);
+    expect(seen.filter((r) => r.method === "PATCH")).toEqual([]);
+    expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
+    h.logs.length = 0;
+  });
+
+  it("closes a run an earlier job left in progress when this audit cannot finish either", async () => {
+    h = await harness({ openRunsAfterMs: 1_000 });
+    const scope = api();
+    const seen = recordBodies(scope);
+    mockAuth(scope);
+    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    mockListRuns(scope, OWNER, REPO, PUSHED, [
+      { id: 71, name: "phase-gate: Foundation", external_id: "phase-gate:phase-1", status: "in_progress", conclusion: null },
+      { id: 72, name: "phase-gate: Hardening", external_id: "phase-gate:phase-2", status: "completed", conclusion: "success" },
+    ]);
+    scope.get(`/repos/${OWNER}/${REPO}/git/trees/${PUSHED}`).query({ recursive: "1" }).reply(404, { message: "Not Found" });
+    scope.patch(`${RUNS}/71`).reply(200, { id: 71 });
+
+    await h.deliver("push", example("push", undefined, 4));
+
+    expect(patches(seen, "/check-runs/71").map((b) => b.conclusion)).toEqual(["cancelled"]);
+    expect(patches(seen, "/check-runs/72")).toEqual([]);
+    expect(posts(seen, "/check-runs")).toEqual([]);
+    expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
+    h.logs.length = 0;
+  });
+
   it("leaves a run of an earlier audit of the same commit with its result", async () => {
     h = await harness({ openRunsAfterMs: 1_000 });
     const scope = api();
