@@ -30,6 +30,8 @@ export interface AppProcess {
   readonly webhookUrl: string;
   /** Peak resident set (KiB) so far: `VmHWM`; null when /proc is not there. */
   peakRssKiB(): number | null;
+  /** Starts the peak over (`5` to /proc/<pid>/clear_refs, Linux); false when it could not. */
+  resetPeakRss(): boolean;
   /** User + system CPU time (ms) so far; null when /proc is not there. */
   cpuMs(): number | null;
   /** Lines the app logged at warn level or above (LOG_LEVEL=warn), at most the last 200. */
@@ -117,6 +119,14 @@ export async function startApp(sim: GitHubSim, mode: AppMode, nodeArgs: readonly
     mode,
     webhookUrl: `http://127.0.0.1:${port}/api/github/webhooks`,
     peakRssKiB: () => procStatus(pid, "VmHWM"),
+    resetPeakRss: () => {
+      try {
+        fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+        return true;
+      } catch {
+        return false;
+      }
+    },
     cpuMs: () => procCpuMs(pid),
     logLines,
     errorCount: () => errors,

@@ -68,6 +68,9 @@ export interface LoadSample {
   readonly conclusions: Record<string, number>;
   readonly apiCallsPerDelivery: number;
   readonly appPeakRssMiB: number | null;
+  /** RSS once the warm-up is done, and the peak during the measured window alone (null: not measurable). */
+  readonly appWarmRssMiB: number | null;
+  readonly appWindowPeakRssMiB: number | null;
   /** RSS of the app right after it started listening (nothing audited yet). */
   readonly appStartRssMiB: number | null;
   /** CPU used during the window (first send to drained or timed out), as % of one core. */
@@ -267,6 +270,9 @@ export async function runLoad(f: Fleet, options: LoadOptions): Promise<LoadSampl
     }
     for (const key of Object.keys(track.conclusions)) delete track.conclusions[key];
     sim.reset();
+    const warmPeak = app.peakRssKiB();
+    const warmRss = procStatus(app.pid, "VmRSS");
+    const windowMeasured = app.resetPeakRss();
 
     const loop = monitorEventLoopDelay({ resolution: 5 });
     loop.enable();
@@ -296,7 +302,8 @@ export async function runLoad(f: Fleet, options: LoadOptions): Promise<LoadSampl
     const accepted = responses.filter((r) => r.status >= 200 && r.status < 300).length;
     const withTimeouts = [...latencies, ...Array.from({ length: timeouts }, () => Number.POSITIVE_INFINITY)];
     const p99 = quantile(withTimeouts, 0.99);
-    const peak = app.peakRssKiB();
+    const windowPeak = app.peakRssKiB();
+    const peak = windowPeak === null ? null : Math.max(windowPeak, warmPeak ?? 0);
     const failures = [...new Set(responses.filter((r) => r.status < 200 || r.status >= 300).map((r) => `${r.status}: ${r.why}`))].slice(0, 5);
     return {
       sent: planned.length,
@@ -319,6 +326,8 @@ export async function runLoad(f: Fleet, options: LoadOptions): Promise<LoadSampl
       conclusions: { ...track.conclusions },
       apiCallsPerDelivery: round1(latencies.length > 0 ? sim.count() / latencies.length : 0),
       appPeakRssMiB: peak === null ? null : round1(peak / 1024),
+      appWarmRssMiB: warmRss === null ? null : round1(warmRss / 1024),
+      appWindowPeakRssMiB: windowMeasured && windowPeak !== null ? round1(windowPeak / 1024) : null,
       appStartRssMiB: startRss === null ? null : round1(startRss / 1024),
       appCpuPct: appCpu0 === null || appCpu1 === null ? null : round1(((appCpu1 - appCpu0) / wall) * 100),
       benchCpuPct: round1(((benchCpu.user + benchCpu.system) / 1000 / wall) * 100),
@@ -362,6 +371,8 @@ export function summarize(mode: AppMode, rate: number, seconds: number, f: Fleet
   };
   const rss = samples.map((s) => s.appPeakRssMiB).filter((x): x is number => x !== null);
   const startRss = samples.map((s) => s.appStartRssMiB).filter((x): x is number => x !== null);
+  const warmRss = samples.map((s) => s.appWarmRssMiB).filter((x): x is number => x !== null);
+  const windowRss = samples.map((s) => s.appWindowPeakRssMiB).filter((x): x is number => x !== null);
   const cpu = samples.map((s) => s.appCpuPct).filter((x): x is number => x !== null);
   return {
     mode,
@@ -389,6 +400,8 @@ export function summarize(mode: AppMode, rate: number, seconds: number, f: Fleet
       apiCallsPerDelivery: pick("apiCallsPerDelivery"),
       appPeakRssMiB: rss.length > 0 ? round1(median(rss)) : null,
       appStartRssMiB: startRss.length > 0 ? round1(median(startRss)) : null,
+      appWarmRssMiB: warmRss.length > 0 ? round1(median(warmRss)) : null,
+      appWindowPeakRssMiB: windowRss.length > 0 ? round1(median(windowRss)) : null,
       appCpuPct: cpu.length > 0 ? round1(median(cpu)) : null,
       benchCpuPct: pick("benchCpuPct"),
       benchLoopDelayP99Ms: pick("benchLoopDelayP99Ms"),

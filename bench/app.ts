@@ -152,7 +152,7 @@ const NOTES = [
   "naive = contents-API listing of every directory the checks' globs can reach + one contents-API read per matching file, every push, + the same checklist read and check-run writes",
   "load: latency = delivery sent -> the simulator receives the completion of the last of the commit's check runs (3 phases); timeouts = not completed within the drain time after the last delivery; p50/p99 count a timeout as slower than any completion (null: too many timeouts to have that percentile)",
   "load: each delivery is a push of its own commit (one relevant file changed) to a ref of its own, round robin over the repositories; every run sends one warm-up push per repository first (tokens, blob cache, audit memo)",
-  "peak RSS: VmHWM of /proc/<pid>/status of the app process at the end of each run (Linux)",
+  "RSS (Linux, /proc/<pid>/status): start = VmRSS once listening; warm = VmRSS after the warm-up (one first audit per repository); window peak = VmHWM of the measured window alone (reset through /proc/<pid>/clear_refs after the warm-up); peak = the process's VmHWM over the whole run",
   "the simulator and the load generator share the benchmark process (its CPU and event-loop delay are reported as benchCpuPct and benchLoopDelay*)",
 ];
 
@@ -220,13 +220,13 @@ export function appTables(result: AppBenchResult): string {
       `${r.median.timeouts}`,
       `${r.drainedRuns}/${r.runs}`,
       `${r.median.failed}`,
-      `${r.median.appStartRssMiB} -> ${r.median.appPeakRssMiB} MiB`,
+      `${r.median.appStartRssMiB} / ${r.median.appWarmRssMiB} / ${r.median.appWindowPeakRssMiB} / ${r.median.appPeakRssMiB} MiB`,
       `${r.median.appCpuPct}%`,
       `${r.median.benchCpuPct}% / ${r.median.benchLoopDelayP99Ms} ms`,
     ]);
     out.push(
       table(
-        ["app", "offered", "sent at", "completed", "completion rate", "p50", "p99", "max", "completed p50/p99", "timeouts", "drained", "failed", "RSS start -> peak", "app CPU", "sim CPU / loop p99"],
+        ["app", "offered", "sent at", "completed", "completion rate", "p50", "p99", "max", "completed p50/p99", "timeouts", "drained", "failed", "RSS start / warm / window peak / peak", "app CPU", "sim CPU / loop p99"],
         rows,
       ),
     );
