@@ -1,11 +1,12 @@
 /**
- * Waiting out GitHub's secondary rate limits. Probot's throttling options only log a secondary
- * limit (`onSecondaryRateLimit` returns nothing, so plugin-throttling does not retry), and under
- * `probot run` the app cannot pass its own Octokit. So each installation client the app uses gets
- * a request hook: a 403 or 429 that says "secondary rate limit" (or carries `retry-after`) is waited
+ * Waiting out GitHub's rate limits. The app's Octokit has plugin-throttling off (`octokit.ts`), and
+ * Probot's throttling options would only log a secondary limit anyway. So each installation client
+ * the app uses gets a request hook: a 403 or 429 that says "secondary rate limit" (or carries
+ * `retry-after`), or that says the primary limit is spent (`x-ratelimit-remaining: 0`), is waited
  * out (`retry-after` seconds, else until `x-ratelimit-reset` when nothing remains, else 60 s, as
- * GitHub's documentation asks) and sent again, at most `maxRetries` times. A request refused that
- * way was not processed, so sending it again creates nothing twice.
+ * GitHub's documentation asks) and sent again, at most `maxRetries` times; a wait longer than
+ * `maxWaitSeconds` is not made (the error is thrown). A request refused that way was not
+ * processed, so sending it again creates nothing twice.
  */
 import type { ProbotOctokit } from "probot";
 import { sleep, statusOf } from "./retry-create.js";
@@ -57,7 +58,9 @@ export function secondaryWait(error: unknown, nowMs: number): number | null {
   const message = `${(error as { message?: unknown }).message ?? ""} ${JSON.stringify(response?.data ?? "")}`.toLowerCase();
   const retryAfter = Number(headers["retry-after"]);
   const secondary = message.includes("secondary rate limit") || Number.isFinite(retryAfter);
-  if (!secondary) return null;
+  // The primary limit (the installation's requests an hour) is spent: wait for its reset.
+  const primary = String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(Number(headers["x-ratelimit-reset"]));
+  if (!secondary && !primary) return null;
   if (Number.isFinite(retryAfter) && retryAfter >= 0) return Math.ceil(retryAfter);
   const reset = Number(headers["x-ratelimit-reset"]);
   if (String(headers["x-ratelimit-remaining"]) === "0" && Number.isFinite(reset)) return Math.max(1, Math.ceil(reset - nowMs / 1000));

@@ -1,12 +1,13 @@
 import nock from "nock";
 import { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { budgetGroup, notifyingBudget, NOTIFYING_BURST, PhaseGateOctokit, WRITE_BURST, writeBudget } from "../../src/github/octokit.js";
+import { budgetsOf, notifyingBudget, NOTIFYING_BURST, PhaseGateOctokit, WRITE_BURST, writeBudget } from "../../src/github/octokit.js";
+import { TokenBuckets } from "../../src/github/token-buckets.js";
 import { privateKey } from "./app.harness.js";
 
 /**
- * The app's Octokit: Probot's, with a write budget per installation (token buckets) in place of
- * Probot's fixed pacing. Asserted through the buckets' reservoirs, never through time.
+ * The app's Octokit: Probot's with plugin-throttling off and a write budget per installation
+ * (token buckets). Asserted through the buckets, never through time.
  */
 
 beforeEach(() => {
@@ -18,76 +19,111 @@ afterEach(() => {
   nock.enableNetConnect();
 });
 
+const TOKEN = { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" };
+
 function probot(): Probot {
   return new Probot({ appId: 123, privateKey, Octokit: PhaseGateOctokit });
 }
 
 describe("PhaseGateOctokit through Probot", () => {
-  it("spends one write of the installation's own bucket per POST or PATCH, none per GET", async () => {
+  it("spends the installation's own write tokens on writes, none on reads", async () => {
     const scope = nock("https://api.github.com")
       .post("/app/installations/9101/access_tokens")
-      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" })
+      .reply(201, TOKEN)
       .get("/repos/o/r")
+      .times(20)
       .reply(200, { id: 1 })
       .post("/repos/o/r/check-runs")
-      .times(3)
-      .reply(201, { id: 5 })
-      .patch("/repos/o/r/check-runs/5")
-      .reply(200, { id: 5 });
+      .times(14)
+      .reply(201, { id: 5 });
     const octokit = await probot().auth(9101);
-    await octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });
-    for (let i = 0; i < 3; i++) await octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "o", repo: "r", name: "n", head_sha: "a".repeat(40) });
-    await octokit.request("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { owner: "o", repo: "r", check_run_id: 5 });
+    for (let i = 0; i < 20; i++) await octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });
+    expect(writeBudget.available("9101")).toBe(WRITE_BURST);
+    for (let i = 0; i < 14; i++) await octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "o", repo: "r", name: "n", head_sha: "a".repeat(40) });
     expect(scope.pendingMocks()).toEqual([]);
-    expect(await writeBudget.key("9101").currentReservoir()).toBe(WRITE_BURST - 4);
-    // Another installation's bucket is untouched.
-    expect(await writeBudget.key("9102").currentReservoir()).toBe(WRITE_BURST);
+    // 1 left, and at most one more refilled while the test ran (2 a second).
+    expect(writeBudget.available("9101")).toBeLessThanOrEqual(2);
+    expect(writeBudget.available("9102")).toBe(WRITE_BURST);
   });
 
-  it("spends the notifying bucket too for a comment", async () => {
-    nock("https://api.github.com")
-      .post("/app/installations/9103/access_tokens")
-      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" })
-      .post("/repos/o/r/issues/1/comments")
-      .reply(201, { id: 7 });
+  it("spends the comment tokens too for a comment", async () => {
+    nock("https://api.github.com").post("/app/installations/9103/access_tokens").reply(201, TOKEN).post("/repos/o/r/issues/1/comments").reply(201, { id: 7 });
     const octokit = await probot().auth(9103);
     await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: "o", repo: "r", issue_number: 1, body: "hi" });
-    expect(await notifyingBudget.key("9103").currentReservoir()).toBe(NOTIFYING_BURST - 1);
-    expect(await writeBudget.key("9103").currentReservoir()).toBe(WRITE_BURST - 1);
+    expect(notifyingBudget.available("9103")).toBe(NOTIFYING_BURST - 1);
+    expect(writeBudget.available("9103")).toBeLessThan(WRITE_BURST);
   });
 
-  it("adds nothing when throttling is turned off", async () => {
+  it("puts a client without an installation (the app's own) in one shared bucket", async () => {
     nock("https://api.github.com").post("/repos/o/r/check-runs").reply(201, { id: 5 });
-    const octokit = new PhaseGateOctokit({ auth: "token", throttle: { enabled: false } });
+    const before = writeBudget.available("no-installation");
+    const octokit = new PhaseGateOctokit({ auth: "token" });
     await octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "o", repo: "r", name: "n", head_sha: "a".repeat(40) });
-    // The default key of an Octokit without an installation id.
-    expect(await writeBudget.key("no-id").currentReservoir()).toBe(WRITE_BURST);
+    expect(writeBudget.available("no-installation")).toBe(before - 1);
+  });
+
+  it("counts writes and comments by method and route", () => {
+    expect(budgetsOf("GET", "/repos/{owner}/{repo}/git/trees/{tree_sha}")).toEqual({ write: false, notifying: false });
+    expect(budgetsOf("POST", "/repos/{owner}/{repo}/check-runs")).toEqual({ write: true, notifying: false });
+    expect(budgetsOf("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}")).toEqual({ write: true, notifying: false });
+    expect(budgetsOf("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments")).toEqual({ write: true, notifying: true });
+    expect(budgetsOf("POST", "/app/installations/{installation_id}/access_tokens")).toEqual({ write: false, notifying: false });
   });
 });
 
-describe("budgetGroup", () => {
-  it("lets `burst` jobs through at once, then holds the next until the bucket refills", async () => {
-    const group = budgetGroup("test", 2, 60);
-    const limiter = group.key("k");
-    let ran = 0;
-    const job = async (): Promise<void> => {
-      ran++;
+describe("TokenBuckets", () => {
+  /** A clock and timers the test moves by hand. */
+  function fake() {
+    let now = 0;
+    const timers: Array<{ at: number; fire: () => void; live: boolean }> = [];
+    return {
+      now: () => now,
+      setTimer: (fire: () => void, ms: number) => {
+        const t = { at: now + ms, fire, live: true };
+        timers.push(t);
+        return () => {
+          t.live = false;
+        };
+      },
+      async advance(ms: number) {
+        now += ms;
+        for (const t of timers.filter((x) => x.live && x.at <= now)) {
+          t.live = false;
+          t.fire();
+        }
+        for (let i = 0; i < 5; i++) await Promise.resolve();
+      },
+      pending: () => timers.filter((t) => t.live).map((t) => t.at),
     };
-    await Promise.all([limiter.schedule(job), limiter.schedule(job)]);
-    expect(ran).toBe(2);
-    expect(await limiter.currentReservoir()).toBe(0);
-    const third = limiter.schedule(job);
-    // Still queued: nothing refills the bucket before its interval (a second here).
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(ran).toBe(2);
-    expect(limiter.counts().QUEUED + limiter.counts().RECEIVED).toBe(1);
-    await third;
-    expect(ran).toBe(3);
-    await group.deleteKey("k");
+  }
+
+  it("gives `burst` tokens at once, then one per refill interval, in the order asked", async () => {
+    const clock = fake();
+    const buckets = new TokenBuckets({ burst: 2, perMinute: 60, now: clock.now, setTimer: clock.setTimer });
+    const done: string[] = [];
+    const take = (name: string) => buckets.take("k").then(() => done.push(name));
+    await Promise.all([take("a"), take("b")]);
+    expect(done).toEqual(["a", "b"]);
+    void take("c");
+    void take("d");
+    await clock.advance(0);
+    expect(done).toEqual(["a", "b"]);
+    expect(clock.pending()).toEqual([1000]);
+    await clock.advance(999);
+    expect(done).toEqual(["a", "b"]);
+    await clock.advance(1);
+    expect(done).toEqual(["a", "b", "c"]);
+    await clock.advance(1000);
+    expect(done).toEqual(["a", "b", "c", "d"]);
+    expect(clock.pending()).toEqual([]);
+    // Other keys have their own bucket; a full bucket never holds more than `burst`.
+    expect(buckets.available("other")).toBe(2);
+    await clock.advance(60_000);
+    expect(buckets.available("k")).toBe(2);
   });
 
-  it("refuses a bucket that could never let anything through", () => {
-    expect(() => budgetGroup("bad", 0, 60)).toThrow("burst must be a positive integer");
-    expect(() => budgetGroup("bad", 1, 0)).toThrow("perMinute must be positive");
+  it("refuses a bucket that could never give a token", () => {
+    expect(() => new TokenBuckets({ burst: 0, perMinute: 60 })).toThrow("burst must be a positive integer");
+    expect(() => new TokenBuckets({ burst: 1, perMinute: 0 })).toThrow("perMinute must be positive");
   });
 });

@@ -122,6 +122,14 @@ describe("secondary rate limits", () => {
     expect(secondaryWait(limit(500, { "retry-after": "1" }), 0)).toBeNull();
   });
 
+  it("also wait out a spent primary limit until its reset (plugin-throttling, which did, is off)", () => {
+    const primary = (remaining: string) => limit(403, { "x-ratelimit-remaining": remaining, "x-ratelimit-reset": "1030" }, "API rate limit exceeded for installation ID 7.");
+    expect(secondaryWait(primary("0"), 1_000_000)).toBe(30);
+    expect(secondaryWait({ ...primary("0"), status: 429 }, 1_000_000)).toBe(30);
+    // Requests left: a 403 for another reason.
+    expect(secondaryWait(primary("12"), 1_000_000)).toBeNull();
+  });
+
   it("are waited out and the request sent again, at most maxRetries times", async () => {
     const waits: number[] = [];
     const client = waitOutSecondaryLimits(octokit(), { maxRetries: 2, sleep: async (ms) => void waits.push(ms) });
