@@ -311,6 +311,11 @@ async function auditWithRuns(
   }
   await findCheckRuns(octokit, runTarget, phases, publishOptions, runs);
   const auditing = audit(deps, octokit, request, sha, checklist);
+  let settled = false;
+  auditing.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
   let timer: NodeJS.Timeout | undefined;
   const slow = await Promise.race([
     auditing.then(
@@ -322,7 +327,8 @@ async function auditWithRuns(
     }),
   ]);
   clearTimeout(timer);
-  if (slow) {
+  // An audit that ended just as the second ran out publishes its results straight away.
+  if (slow && !settled) {
     try {
       await openCheckRuns(octokit, runTarget, phases, publishOptions, runs);
     } catch (error) {
