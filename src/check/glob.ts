@@ -484,10 +484,12 @@ function build(glob: string): Glob {
   } catch (error) {
     throw new GlobError(glob, `RE2 cannot run it (${error instanceof Error ? error.message : String(error)})`);
   }
-  const possible = literalFilter(seq);
+  const possible = required(seq, true, true);
   const testPattern = possible === null ? (path: string) => re.test(path) !== negated : (path: string) => (possible(path) && re.test(path)) !== negated;
   return { test: (path) => path === glob || testPattern(path), testPattern };
 }
+
+type PathTest = (path: string) => boolean;
 
 /**
  * A cheap necessary condition for the pattern to match, from its literal text: a path must start
@@ -495,14 +497,9 @@ function build(glob: string): Glob {
  * (`{a,b}`, `@(a|b)`) needs one of its branches' conditions (`**\/*.{ini,cfg}`: contain `.` and end
  * with `ini` or `cfg`). Most paths of a listing fail it, and then re2js, whose per-call cost
  * dominated the app's audits (the app benchmark's profile), never runs. Literal text is emitted
- * verbatim and case-sensitively, so no match lacks it. Null when nothing is required.
+ * verbatim and case-sensitively, so no match lacks it. `atStart`/`atEnd`: whether `seq` begins at
+ * the path's start and ends at its end. Null when nothing is required.
  */
-type PathTest = (path: string) => boolean;
-
-function literalFilter(seq: Seq): PathTest | null {
-  return required(seq, true, true);
-}
-
 function required(seq: Seq, atStart: boolean, atEnd: boolean): PathTest | null {
   const tests: PathTest[] = [];
   const last = seq.length - 1;

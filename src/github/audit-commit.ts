@@ -22,12 +22,13 @@ import type { BlobCache } from "./blob-cache.js";
 import {
   CheckRunIds,
   completeCheckRuns,
-  failCheckRuns,
+  closeCheckRuns,
   findCheckRuns,
   openCheckRuns,
   publishConfigError,
   startCheckRuns,
   type CheckRunTarget,
+  type Closing,
   type PhaseRef,
 } from "./check-runs.js";
 import { react, unknownPhaseReply } from "./commands.js";
@@ -213,13 +214,14 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   try {
     report = await auditWithRuns(deps, octokit, request, sha, checklist, runTarget, phases, runs);
     if (!control.isCurrent()) {
-      await cancelRuns(octokit, runTarget, [...new Set([...runs.opened, ...runs.unfinished])], deps.now);
+      await closeCheckRuns(octokit, runTarget, phases, runs, supersededClosing(sha), publishOptions);
       return superseded(shaLog, sha);
     }
     await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
   } catch (error) {
     // No run stays in progress forever: those this job opened say it could not finish (best effort).
-    await failCheckRuns(octokit, runTarget, phases, runs, `phase-gate could not finish auditing ${sha}: ${describeError(error)}. Re-run the check to try again.`, publishOptions).catch(
+    const closing = { title: "The audit could not finish", summary: `phase-gate could not finish auditing ${sha}: ${describeError(error)}. Re-run the check to try again.`, createMissing: true };
+    await closeCheckRuns(octokit, runTarget, phases, runs, closing, publishOptions).catch(
       (closeError: unknown) => shaLog.warn({ err: closeError }, "could not close the check runs of a failed audit"),
     );
     throw error;
@@ -312,23 +314,15 @@ async function auditWithRuns(
   await findCheckRuns(octokit, runTarget, phases, publishOptions, runs);
   const auditing = audit(deps, octokit, request, sha, checklist);
   let settled = false;
-  auditing.then(
+  const ended = auditing.then(
     () => (settled = true),
     () => (settled = true),
   );
   let timer: NodeJS.Timeout | undefined;
-  const slow = await Promise.race([
-    auditing.then(
-      () => false,
-      () => false,
-    ),
-    new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(true), after);
-    }),
-  ]);
+  await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, after)))]);
   clearTimeout(timer);
-  // An audit that ended just as the second ran out publishes its results straight away.
-  if (slow && !settled) {
+  // Still running after `after` ms (one that ended just then publishes its results straight away).
+  if (!settled) {
     try {
       await openCheckRuns(octokit, runTarget, phases, publishOptions, runs);
     } catch (error) {
@@ -362,21 +356,9 @@ async function auditBase(deps: AuditDeps, octokit: Octokit, request: AuditReques
   }
 }
 
-/**
- * Closes runs a job opened, without results, because a newer commit superseded it: `cancelled`
- * (which a required check does not pass). A failed audit closes its runs with `failCheckRuns`.
- */
-async function cancelRuns(octokit: Octokit, target: CheckRunTarget, ids: readonly number[], now?: () => Date): Promise<void> {
-  for (const id of ids) {
-    await octokit.rest.checks.update({
-      owner: target.owner,
-      repo: target.repo,
-      check_run_id: id,
-      conclusion: "cancelled",
-      completed_at: (now?.() ?? new Date()).toISOString(),
-      output: { title: "Superseded", summary: `A newer commit was pushed while ${target.headSha} was audited; its result is not published.\n` },
-    });
-  }
+/** Runs of a commit a newer one superseded while it was audited: closed `cancelled`, which a required check does not pass. */
+function supersededClosing(sha: string): Closing {
+  return { title: "Superseded", summary: `A newer commit was pushed while ${sha} was audited; its result is not published.`, createMissing: false };
 }
 
 function describeError(error: unknown): string {

@@ -96,6 +96,9 @@ interface ExistingRun {
   readonly conclusion: string | null;
 }
 
+/** `details_url` of a run, when the target names one. */
+const detailsOf = (target: CheckRunTarget): { details_url?: string } => (target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {});
+
 const now = (options: PublishOptions): string => (options.now?.() ?? new Date()).toISOString();
 
 /** A POST that failed after GitHub created the resource must not be repeated (plugin-retry would): see `retry-create.ts`. */
@@ -229,7 +232,7 @@ export async function openCheckRuns(
 ): Promise<CheckRunIds> {
   const { owner, repo } = target;
   const started = now(options);
-  const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
+  const details = detailsOf(target);
   const output = { title: "Auditing…", summary: `phase-gate is auditing commit ${target.headSha}.` };
   for (const phase of phases) {
     const fields = { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), status: "in_progress" as const, started_at: started, output, ...details };
@@ -247,33 +250,40 @@ export async function openCheckRuns(
   return ids;
 }
 
+/** Why a job closes its runs without results, and whether a phase without a run gets one. */
+export interface Closing {
+  readonly title: string;
+  readonly summary: string;
+  /** Create a closed run for a phase that has none on the commit yet, so the reason and its "Re-run" are visible. */
+  readonly createMissing: boolean;
+}
+
 /**
- * Closes the runs of an audit that could not finish, `cancelled` with `summary`: those this job
- * opened or found unfinished are updated, and a phase with no run on the commit yet (the audit
- * failed before its runs were shown) gets one created, so the failure and its "Re-run" are
- * visible. A run this job already completed, or a completed run of an earlier audit of the same
- * commit, keeps its result. Nothing is created when the runs were never looked up (`ids.found`):
- * there may be some already.
+ * Closes the runs of a job that publishes no result (superseded, or failed), `cancelled` with
+ * `closing`'s output: those this job opened or found unfinished are updated, and with
+ * `createMissing` a phase with no run on the commit yet (the audit failed before its runs were
+ * shown) gets one created. A run this job already completed, or a completed run of an earlier
+ * audit of the same commit, keeps its result. Nothing is created when the runs were never looked
+ * up (`ids.found`): there may be some already.
  */
-export async function failCheckRuns(
+export async function closeCheckRuns(
   octokit: ChecksOctokit,
   target: CheckRunTarget,
   phases: readonly PhaseRef[],
   ids: CheckRunIds,
-  summary: string,
+  closing: Closing,
   options: PublishOptions = {},
 ): Promise<void> {
   const { owner, repo } = target;
-  const fields = { conclusion: "cancelled" as const, completed_at: now(options), output: { title: "The audit could not finish", summary: `${summary}\n` } };
+  const fields = { conclusion: "cancelled" as const, completed_at: now(options), output: { title: closing.title, summary: `${closing.summary}\n` } };
   for (const phase of phases) {
     const id = ids.get(phase.id);
     if (id !== undefined) {
       if (!ids.completed.has(id) && (ids.opened.has(id) || ids.unfinished.has(id))) await octokit.rest.checks.update({ owner, repo, check_run_id: id, ...fields });
       continue;
     }
-    if (!ids.found) continue;
-    const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
-    const created = await createRun(octokit, target, phaseExternalId(phase.id), new Set(ids.values()), { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), ...details, ...fields }, options);
+    if (!closing.createMissing || !ids.found) continue;
+    const created = await createRun(octokit, target, phaseExternalId(phase.id), new Set(ids.values()), { name: checkRunName(phase.name), external_id: phaseExternalId(phase.id), ...detailsOf(target), ...fields }, options);
     ids.set(phase.id, created);
   }
 }
@@ -424,7 +434,7 @@ async function publish(
     summary: output.summary,
     ...(output.text !== "" ? { text: output.text } : {}),
   };
-  const details = target.detailsUrl !== undefined ? { details_url: target.detailsUrl } : {};
+  const details = detailsOf(target);
   let runId = id;
   let requests = 0;
   for (const [i, batch] of batches.entries()) {

@@ -92,13 +92,8 @@ export class TokenBuckets {
       }
       if (current.waiting.length > 0) this.schedule(key, current);
     };
-    const missing = 1 - bucket.tokens;
-    if (missing <= 0) {
-      queueMicrotask(release);
-      bucket.cancel = () => undefined;
-      return;
-    }
-    bucket.cancel = this.setTimer(release, Math.ceil(missing / this.perMs));
+    // Someone waits only while the bucket holds less than a token.
+    bucket.cancel = this.setTimer(release, Math.max(1, Math.ceil((1 - bucket.tokens) / this.perMs)));
   }
 
   /** Drops the buckets that are full and idle, so that a process serving many installations stays small. */

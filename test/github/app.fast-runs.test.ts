@@ -39,14 +39,26 @@ afterEach(() => finishHttp(h));
 
 const RUNS = `/repos/${OWNER}/${REPO}/check-runs`;
 
+/** The app with `openRunsAfterMs`, and GitHub answering for the token and the checklist. */
+async function start(openRunsAfterMs: number) {
+  h = await harness({ openRunsAfterMs });
+  const scope = api();
+  const seen = recordBodies(scope);
+  mockAuth(scope);
+  mockChecklist(scope, OWNER, REPO, CHECKLIST);
+  return { scope, seen };
+}
+
+/** The one error a failed audit logs (then cleared, so that finishHttp finds no other). */
+function expectAuditFailed(): void {
+  expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
+  h.logs.length = 0;
+}
+
 describe("check runs of a fast audit", () => {
   it("are created already completed, with their results and annotations: one write per phase", async () => {
     expect(OPEN_RUNS_AFTER_MS).toBe(1_000);
-    h = await harness({ openRunsAfterMs: OPEN_RUNS_AFTER_MS });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(OPEN_RUNS_AFTER_MS);
     mockCommit(scope, OWNER, REPO, PUSHED, FAILING, ["src/db.py"]);
     mockListRuns(scope, OWNER, REPO, PUSHED);
     scope.post(RUNS).reply(201, { id: 11 }).post(RUNS).reply(201, { id: 12 });
@@ -66,11 +78,7 @@ describe("check runs of a fast audit", () => {
   });
 
   it("update the commit's existing runs (a redelivery) straight to their results, never back to in progress", async () => {
-    h = await harness({ openRunsAfterMs: 1_000 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(1_000);
     mockCommit(scope, OWNER, REPO, PUSHED, FAILING, ["src/db.py"]);
     mockListRuns(scope, OWNER, REPO, PUSHED, [
       { id: 71, name: "phase-gate: Foundation", external_id: "phase-gate:phase-1", status: "completed", conclusion: "failure" },
@@ -109,11 +117,7 @@ describe("check runs of a fast audit", () => {
 
 describe("a create answered with a 5xx after GitHub stored the run", () => {
   it("finds the stored run and does not send its annotations again", async () => {
-    h = await harness({ openRunsAfterMs: 1_000 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(1_000);
     mockCommit(scope, OWNER, REPO, PUSHED, FAILING, ["src/db.py"]);
     mockListRuns(scope, OWNER, REPO, PUSHED);
     scope.post(RUNS).reply(502, { message: "Bad Gateway" });
@@ -135,11 +139,7 @@ describe("a create answered with a 5xx after GitHub stored the run", () => {
 
 describe("check runs of a slow audit", () => {
   it("are opened in progress once the audit has run openRunsAfterMs, then completed", async () => {
-    h = await harness({ openRunsAfterMs: 20 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(20);
     mockListRuns(scope, OWNER, REPO, PUSHED);
     // The file the audit reads answers only once the runs are open: they are opened while it waits.
     mockCommit(scope, OWNER, REPO, PUSHED, FAILING, []);
@@ -169,11 +169,7 @@ describe("check runs of a slow audit", () => {
 
 describe("an audit that fails before its runs were shown", () => {
   it("creates each phase's run cancelled, saying why, so the failure and its re-run are visible", async () => {
-    h = await harness({ openRunsAfterMs: 1_000 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(1_000);
     mockListRuns(scope, OWNER, REPO, PUSHED);
     scope.get(`/repos/${OWNER}/${REPO}/git/trees/${PUSHED}`).query({ recursive: "1" }).reply(404, { message: "Not Found" });
     scope.post(RUNS).reply(201, { id: 11 }).post(RUNS).reply(201, { id: 12 });
@@ -186,16 +182,11 @@ describe("an audit that fails before its runs were shown", () => {
       ["phase-gate: Hardening", "cancelled"],
     ]);
     expect(created[0]?.output).toMatchObject({ title: "The audit could not finish", summary: expect.stringContaining("GitHub answered 404") });
-    expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
-    h.logs.length = 0;
+    expectAuditFailed();
   });
 
   it("a phase that fails to publish does not close, or duplicate, a phase already published", async () => {
-    h = await harness({ openRunsAfterMs: 1_000 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(1_000);
     mockCommit(scope, OWNER, REPO, PUSHED, FAILING, ["src/db.py"]);
     mockListRuns(scope, OWNER, REPO, PUSHED);
     scope
@@ -214,16 +205,11 @@ describe("an audit that fails before its runs were shown", () => {
       ["phase-gate: Hardening", "cancelled"],
     ]);
     expect(seen.filter((r) => r.method === "PATCH")).toEqual([]);
-    expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
-    h.logs.length = 0;
+    expectAuditFailed();
   });
 
   it("closes a run an earlier job left in progress when this audit cannot finish either", async () => {
-    h = await harness({ openRunsAfterMs: 1_000 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(1_000);
     mockListRuns(scope, OWNER, REPO, PUSHED, [
       { id: 71, name: "phase-gate: Foundation", external_id: "phase-gate:phase-1", status: "in_progress", conclusion: null },
       { id: 72, name: "phase-gate: Hardening", external_id: "phase-gate:phase-2", status: "completed", conclusion: "success" },
@@ -236,16 +222,11 @@ describe("an audit that fails before its runs were shown", () => {
     expect(patches(seen, "/check-runs/71").map((b) => b.conclusion)).toEqual(["cancelled"]);
     expect(patches(seen, "/check-runs/72")).toEqual([]);
     expect(posts(seen, "/check-runs")).toEqual([]);
-    expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
-    h.logs.length = 0;
+    expectAuditFailed();
   });
 
   it("leaves a run of an earlier audit of the same commit with its result", async () => {
-    h = await harness({ openRunsAfterMs: 1_000 });
-    const scope = api();
-    const seen = recordBodies(scope);
-    mockAuth(scope);
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    const { scope, seen } = await start(1_000);
     mockListRuns(scope, OWNER, REPO, PUSHED, [{ id: 71, name: "phase-gate: Foundation", external_id: "phase-gate:phase-1", status: "completed", conclusion: "failure" }]);
     scope.get(`/repos/${OWNER}/${REPO}/git/trees/${PUSHED}`).query({ recursive: "1" }).reply(404, { message: "Not Found" });
     scope.post(RUNS).reply(201, { id: 12 });
@@ -254,7 +235,6 @@ describe("an audit that fails before its runs were shown", () => {
 
     expect(patches(seen, "/check-runs/71")).toEqual([]);
     expect(posts(seen, "/check-runs").map((b) => [b.name, b.conclusion])).toEqual([["phase-gate: Hardening", "cancelled"]]);
-    expect(h.errors().map((e) => e.msg)).toEqual(["audit failed"]);
-    h.logs.length = 0;
+    expectAuditFailed();
   });
 });
