@@ -14,16 +14,19 @@
  *   SHAs; files over the size cap excluded) + the check-run writes (per phase one create carrying
  *   the result and its first 50 annotations, plus one update per further batch of 50, from the
  *   annotations the simulator received; an audit over 1 s also shows its runs in progress first,
- *   one more write per phase) + 1 checklist read (the design reads `.github/phase-gate.yml` through
- *   the contents API for every delivery, as Probot's config does). The installation token (once an
- *   hour per installation) and `GET /app` (once per process) are counted apart ("once").
- * - a naive reader: the same checklist read and check-run writes, plus one contents-API listing of
- *   every directory the globs can reach (`needsOf`, as the app's truncated-tree walk decides) and
- *   one contents-API read of every matching file, on every push (nothing cached).
+ *   one more write per phase) + 1 checklist read when `.github/phase-gate.yml` is not the one an
+ *   earlier push read (the app keeps a checklist until a push to the default branch changes it:
+ *   `src/github/checklist-cache.ts`). The installation token (once an hour per installation) and
+ *   `GET /app` (once per process) are counted apart ("once").
+ * - a naive reader: a checklist read on every push (as Probot's `context.config` does) and the
+ *   check-run writes, plus one contents-API listing of every directory the globs can reach
+ *   (`needsOf`, as the app's truncated-tree walk decides) and one contents-API read of every
+ *   matching file, on every push (nothing cached).
  */
 import { registry } from "../checks/index.js";
 import { matchPaths } from "../src/check/match-paths.js";
 import { loadChecklist } from "../src/config/index.js";
+import { CHECKLIST_PATH } from "../src/config/types.js";
 import { comparePathBytes } from "../src/snapshot/path-order.js";
 import { needsOf } from "../src/snapshot/github.js";
 import { DEFAULT_MAX_FILE_BYTES } from "../src/snapshot/types.js";
@@ -51,7 +54,7 @@ export interface PushSample {
   /** Token and `GET /app`: once per hour per installation, once per process. */
   readonly once: number;
   readonly bound: number;
-  readonly boundParts: { tree: 1; blobs: number; writes: number; checklist: 1 };
+  readonly boundParts: { tree: 1; blobs: number; writes: number; checklist: 0 | 1 };
   readonly naive: number;
   readonly naiveParts: { listings: number; files: number; writes: number; checklist: 1 };
   readonly mode: AppMode;
@@ -99,6 +102,8 @@ interface Relevant {
   /** Matching regular files: path -> blob SHA, size. */
   readonly files: Map<string, { sha: string; size: number }>;
   readonly listingCalls: number;
+  /** The blob of `.github/phase-gate.yml` in the commit, if any. */
+  readonly checklistSha: string | null;
 }
 
 function relevantOf(repo: AppRepo, commit: string, patterns: readonly string[]): Relevant {
@@ -113,7 +118,7 @@ function relevantOf(repo: AppRepo, commit: string, patterns: readonly string[]):
   const needs = needsOf(patterns);
   const dirs = directoriesOf(sorted);
   const listingCalls = needs === "all" ? dirs.length : dirs.filter((d) => needs.some((n) => dirNeeded(d, n))).length;
-  return { files, listingCalls };
+  return { files, listingCalls, checklistSha: byPath.get(CHECKLIST_PATH)?.sha ?? null };
 }
 
 /** Whether a directory can hold a match of a glob whose literal base and depth are `need` (the rule of the app's truncated-tree walk). */
@@ -147,6 +152,7 @@ async function oneRun(c: CallsCase, patterns: readonly string[], mode: AppMode):
       { kind: "no-relevant", after: c.repo.noRelevant, before: c.repo.oneRelevant },
     ];
     const fetched = new Set<string>();
+    const checklistsRead = new Set<string>();
     for (const push of pushes) {
       const payload = await sim.payloads.push(owner, name, { ref: "main", after: push.after, before: push.before });
       sim.reset();
@@ -165,14 +171,16 @@ async function oneRun(c: CallsCase, patterns: readonly string[], mode: AppMode):
       for (const f of relevant.files.values()) if (f.size <= DEFAULT_MAX_FILE_BYTES && !fetched.has(f.sha)) blobs.add(f.sha);
       for (const sha of blobs) fetched.add(sha);
       const writes = writesFor(runs.map((r) => r.annotations.length));
-      const boundParts = { tree: 1 as const, blobs: blobs.size, writes, checklist: 1 as const };
+      const checklist = relevant.checklistSha === null || checklistsRead.has(relevant.checklistSha) ? 0 : 1;
+      if (relevant.checklistSha !== null) checklistsRead.add(relevant.checklistSha);
+      const boundParts = { tree: 1 as const, blobs: blobs.size, writes, checklist: checklist as 0 | 1 };
       const naiveParts = { listings: relevant.listingCalls, files: relevant.files.size, writes, checklist: 1 as const };
       samples.push({
         kind: push.kind,
         total,
         byRoute,
         once,
-        bound: 1 + blobs.size + writes + 1,
+        bound: 1 + blobs.size + writes + checklist,
         boundParts,
         naive: naiveParts.listings + naiveParts.files + writes + 1,
         naiveParts,

@@ -19,6 +19,7 @@ import {
   type AuditRequest,
 } from "./github/audit-commit.js";
 import { BlobCache } from "./github/blob-cache.js";
+import { changedPaths, ChecklistCache } from "./github/checklist-cache.js";
 import { Cooldown } from "./github/commands.js";
 import { waitOutSecondaryLimits } from "./github/secondary-limit.js";
 import { onIssueComment } from "./github/handlers/command.js";
@@ -47,6 +48,8 @@ export interface AppOptions {
   readonly htmlBase?: string;
   /** Milliseconds an audit runs before its check runs are shown in progress (default 1 s; 0: at once). */
   readonly openRunsAfterMs?: number;
+  /** Checklists kept between deliveries (default: one for the process, 5 minutes at most; `github/checklist-cache.ts`). */
+  readonly checklists?: ChecklistCache;
 }
 
 /** The app function, plus `idle()`: resolves once every queued audit has finished (tests, shutdown). */
@@ -56,6 +59,7 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
   const queues: AuditQueue<AuditRequest>[] = [];
   const cache = options.cache ?? new BlobCache();
   const memo = options.memo ?? new AuditMemo();
+  const checklists = options.checklists ?? new ChecklistCache();
   const registry = options.registry ?? shippedRegistry;
 
   const appFn = (app: Probot): void => {
@@ -68,6 +72,7 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
       registry,
       cache,
       memo,
+      checklists,
       log: app.log,
       ...(options.htmlBase !== undefined ? { htmlBase: options.htmlBase } : {}),
       ...(options.clock !== undefined ? { now: options.clock } : {}),
@@ -99,7 +104,14 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
       else enqueue(routed.request);
     };
 
-    app.on("push", async (context) => route(context, fromPush(context.payload, context.id)));
+    app.on("push", async (context) => {
+      const { payload } = context;
+      // A kept checklist that this push may have changed is read again (before the push's own audit is queued).
+      if (payload.ref === `refs/heads/${payload.repository.default_branch}`) {
+        checklists.pushed(payload.repository.full_name, changedPaths(payload));
+      }
+      route(context, fromPush(payload, context.id));
+    });
     app.on(["pull_request.opened", "pull_request.synchronize", "pull_request.reopened"], async (context) =>
       route(context, fromPullRequest(context.payload, context.id)),
     );

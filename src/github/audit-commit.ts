@@ -33,6 +33,7 @@ import {
 } from "./check-runs.js";
 import { react, unknownPhaseReply } from "./commands.js";
 import { upsertComment } from "./comment.js";
+import type { ChecklistCache } from "./checklist-cache.js";
 import { readChecklist } from "./config.js";
 import { statusOf } from "./retry-create.js";
 import { octokitGitData } from "./git-data.js";
@@ -95,6 +96,8 @@ export interface AuditDeps {
   readonly memo?: AuditMemo;
   /** Milliseconds an audit runs before its check runs are shown `in_progress` (default OPEN_RUNS_AFTER_MS; 0: at once). */
   readonly openRunsAfterMs?: number;
+  /** Checklists kept between deliveries (`checklist-cache.ts`); without it, each request reads its own. */
+  readonly checklists?: ChecklistCache;
 }
 
 export type AuditOutcome =
@@ -138,6 +141,7 @@ export function supersedes(running: AuditRequest, newer: AuditRequest): boolean 
   return newer.sha !== null && newer.sha !== running.sha;
 }
 
+/** What GitHub sends on its own; the other triggers are a person asking (a re-run, a command, an installation). */
 const AUTOMATIC: ReadonlySet<Trigger> = new Set<Trigger>(["push", "pull_request", "check_suite.requested"]);
 
 /** Whether `newer` only repeats what the running job does (the push and check_suite events of one push). */
@@ -169,7 +173,10 @@ export async function auditCommit(deps: AuditDeps, request: AuditRequest, contro
 
 async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, octokit: Octokit, log: Logger): Promise<AuditOutcome> {
   const { owner, repo } = request;
-  const read = await readChecklist(octokit, { owner, repo }, deps.registry);
+  const read =
+    deps.checklists === undefined
+      ? await readChecklist(octokit, { owner, repo }, deps.registry)
+      : await deps.checklists.read(octokit, { owner, repo }, deps.registry, { fresh: !AUTOMATIC.has(request.trigger) });
   const identity = await deps.identity();
 
   // Commands for a phase the checklist does not have: answered at once, and not audited for.

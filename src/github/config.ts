@@ -36,25 +36,34 @@ export type ChecklistRead =
     }
   | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
+/** A file a read asked for, found or not: `repo` is `owner/repo` in lower case. */
+export interface ChecklistSource {
+  readonly repo: string;
+  readonly path: string;
+}
+
 const CONTENTS_ROUTE = "/repos/{owner}/{repo}/contents/{path}";
 const PLUGIN_PREFIX = "[@probot/octokit-plugin-config] ";
 
 /**
  * Reads and validates the checklist of `owner/repo` from its default branch (see the module
  * comment). A missing file everywhere gives the built-in default checklist (advisory). An invalid
- * file gives located errors. An API failure other than "not found" throws.
+ * file gives located errors. An API failure other than "not found" throws. `sources` receives
+ * every file asked for, found or not (what a kept read depends on: `checklist-cache.ts`).
  */
 export async function readChecklist(
   octokit: Octokit,
   target: { readonly owner: string; readonly repo: string },
   registry: Registry,
+  { sources }: { readonly sources?: ChecklistSource[] } = {},
 ): Promise<ChecklistRead> {
   const texts = new Map<string, string>();
   const record: Parameters<typeof octokit.hook.wrap<"request">>[1] = async (request, options) => {
+    if (options.url !== CONTENTS_ROUTE) return request(options);
+    const [owner, repo, path] = [String(options.owner), String(options.repo), String(options.path)];
+    sources?.push({ repo: `${owner}/${repo}`.toLowerCase(), path });
     const response = await request(options);
-    if (options.url === CONTENTS_ROUTE && typeof response.data === "string") {
-      texts.set(fileKey(String(options.owner), String(options.repo), String(options.path)), response.data);
-    }
+    if (typeof response.data === "string") texts.set(fileKey(owner, repo, path), response.data);
     return response;
   };
   octokit.hook.wrap("request", record);

@@ -59,8 +59,7 @@ describe("the same delivery twice", () => {
     const commentBody = String(posts(first, "/issues/2/comments")[0]?.body);
     expect(commentBody).toContain("phase-gate:phase-completion");
 
-    // Second delivery of the same event: the token and GET /app are cached; the blobs too.
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    // Second delivery of the same event: the token, GET /app, the checklist and the blobs are kept.
     mockListRuns(scope, OWNER, REPO, HEAD, [
       { id: 11, name: "phase-gate: Foundation", external_id: "phase-gate:phase-1", status: "completed", conclusion: "failure" },
       { id: 12, name: "phase-gate: Hardening", external_id: "phase-gate:phase-2", status: "completed", conclusion: "success" },

@@ -125,8 +125,7 @@ describe("coalescing", () => {
     blob(scope, REPO, FAILING["src/db.py"] ?? "");
     // Closed without a result.
     scope.patch(`/repos/${OWNER}/${REPO}/check-runs/11`).reply(200, {}).patch(`/repos/${OWNER}/${REPO}/check-runs/12`).reply(200, {});
-    // S2: everything, comment included.
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    // S2: everything, comment included (the checklist read for S1 is kept).
     mockListRuns(scope, OWNER, REPO, S2);
     scope.post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 21 }).post(`/repos/${OWNER}/${REPO}/check-runs`).reply(201, { id: 22 });
     mockCommit(scope, OWNER, REPO, S2, PASSING, ["src/db.py"]);
@@ -189,8 +188,7 @@ describe("coalescing", () => {
     heldTree(scope, REPO, S1, PASSING, held.promise);
     blob(scope, REPO, PASSING["src/db.py"] ?? "");
     scope.patch(`/repos/${OWNER}/${REPO}/check-runs/11`).reply(200, {}).patch(`/repos/${OWNER}/${REPO}/check-runs/12`).reply(200, {});
-    // The pull request's audit of S1 waits, then finds those runs.
-    mockChecklist(scope, OWNER, REPO, CHECKLIST);
+    // The pull request's audit of S1 waits, then finds those runs (the push's checklist read is kept).
     mockListRuns(scope, OWNER, REPO, S1, [
       { id: 11, name: "phase-gate: Foundation", external_id: "phase-gate:phase-1", status: "completed", conclusion: "success" },
       { id: 12, name: "phase-gate: Hardening", external_id: "phase-gate:phase-2", status: "completed", conclusion: "success" },
