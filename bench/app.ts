@@ -191,7 +191,7 @@ export function appTables(result: AppBenchResult): string {
         c.name,
         p.kind,
         `${p.once} + ${p.perDelivery}`,
-        `${p.bound} (1+${p.boundParts.blobs}+${p.boundParts.writes}+1)`,
+        `${p.bound} (1+${p.boundParts.blobs}+${p.boundParts.writes}+${p.boundParts.checklist})`,
         `${p.overBound >= 0 ? "+" : ""}${p.overBound}`,
         `${p.naive} (${p.naiveParts.listings}+${p.naiveParts.files}+${p.naiveParts.writes}+1)`,
         treeCalls(p.byRoute),

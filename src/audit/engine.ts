@@ -82,10 +82,17 @@ export async function runAudit(
     docReads.set(doc, read.ok ? { ...read, extracted: extractClaims(read.text) } : read);
   });
 
-  const allPaths = [...listing.files.map((f) => f.path), ...listing.skipped.map((s) => s.path)].sort(comparePathBytes);
+  // Files come sorted (the listing's contract); skipped entries need not.
+  const skippedPaths = listing.skipped.map((e) => e.path);
+  if (!skippedPaths.every((p, i) => i === 0 || comparePathBytes(skippedPaths[i - 1] as string, p) <= 0)) skippedPaths.sort(comparePathBytes);
+  const allPaths = mergeSorted(listing.files.map((f) => f.path), skippedPaths);
+  let existing: Set<string> | undefined;
   const store: FileStore = {
     allPaths,
-    existing: new Set(allPaths),
+    // Built when a check first asks (a warm audit's checks mostly come from the memo).
+    get existing() {
+      return (existing ??= new Set(allPaths));
+    },
     texts,
     skipped,
     ...(memo !== undefined ? { matchAll: (globs: readonly string[]) => matchListing("all", globs, allPaths) } : {}),
@@ -243,4 +250,19 @@ function errorResult(check: AnyCheck, why: string): CheckResult {
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;
   return String(error);
+}
+
+/** Two lists of paths sorted by `comparePathBytes`, merged in that order (`a` itself when `b` is empty). */
+function mergeSorted(a: string[], b: readonly string[]): string[] {
+  if (b.length === 0) return a;
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    if (comparePathBytes(a[i] as string, b[j] as string) <= 0) out.push(a[i++] as string);
+    else out.push(b[j++] as string);
+  }
+  while (i < a.length) out.push(a[i++] as string);
+  while (j < b.length) out.push(b[j++] as string);
+  return out;
 }

@@ -106,11 +106,10 @@ function entryId(entry: CheckEntry): number {
 
 /** A digest of a listing: its paths (sorted, as listings are) and each skipped entry's reason. */
 export function listingFingerprint(files: ReadonlyArray<{ readonly path: string }>, skipped: ReadonlyArray<{ readonly path: string; readonly reason: string }>): string {
-  const hash = createHash("sha256");
-  for (const f of files) hash.update(`${f.path}\0`);
-  hash.update("\u0001");
-  for (const s of skipped) hash.update(`${s.path}\0${s.reason}\0`);
-  return hash.digest("base64");
+  // One string hashed once (each path followed by NUL, as before): an update per path cost a string and a native call each.
+  const paths = files.length > 0 ? `${files.map((f) => f.path).join("\0")}\0` : "";
+  const reasons = skipped.map((s) => `${s.path}\0${s.reason}\0`).join("");
+  return createHash("sha256").update(`${paths}\u0001${reasons}`).digest("base64");
 }
 
 /**

@@ -86,7 +86,7 @@ export class GitHubSnapshot implements RepoSnapshot {
   /** Listings of the directories a complete recursive listing covered, by directory path (as non-recursive ones). */
   private readonly derived = new Map<string, TreeListing>();
   private treeCalls = 0;
-  /** Every file and skipped entry some listing has returned: what `read` may fetch. */
+  /** Every file and skipped entry a walk of a truncated tree has returned (with `full`: what `read` may fetch). */
   private readonly knownFiles = new Map<string, FileEntry>();
   private readonly knownSkipped = new Map<string, SkippedEntry>();
 
@@ -118,24 +118,28 @@ export class GitHubSnapshot implements RepoSnapshot {
   async list(want?: readonly string[]): Promise<SnapshotListing> {
     const root = await this.recursiveTree();
     if (!root.truncated) {
-      this.full ??= this.remember(classify(root.tree, "", this.maxFileBytes), []);
+      if (this.full === null) {
+        // Sorted, and looked up by binary search (`fileAt`): no map of every path for each audit.
+        const { files, skipped } = classify(root.tree, "", this.maxFileBytes);
+        this.full = { files: files.sort(byPath), skipped: skipped.sort(byPath), notes: [] };
+      }
       return this.full;
     }
     return this.walk(needsOf(want));
   }
 
   async read(path: string): Promise<FileRead> {
-    let entry = this.knownFiles.get(path);
-    if (entry === undefined && !this.knownSkipped.has(path)) {
+    let entry = this.fileAt(path);
+    if (entry === undefined && this.skippedAt(path) === undefined) {
       // Not listed yet: list what holds it (the memoised tree, or its directory), never more.
       try {
         await this.locate(path);
       } catch (error) {
         return { ok: false, reason: "unreadable", detail: describeError(error) };
       }
-      entry = this.knownFiles.get(path);
+      entry = this.fileAt(path);
     }
-    const skipped = this.knownSkipped.get(path);
+    const skipped = this.skippedAt(path);
     if (skipped !== undefined) return { ok: false, reason: skipped.reason, ...(skipped.detail ? { detail: skipped.detail } : {}) };
     if (entry === undefined || entry.blob === null) return { ok: false, reason: "unreadable", detail: "no such file at this commit" };
     const sha = entry.blob;
@@ -329,12 +333,36 @@ export class GitHubSnapshot implements RepoSnapshot {
   }
 
   private remember(found: Classified, notes: string[]): SnapshotListing {
-    const files = found.files.sort((a, b) => comparePathBytes(a.path, b.path));
-    const skipped = found.skipped.sort((a, b) => comparePathBytes(a.path, b.path));
+    const files = found.files.sort(byPath);
+    const skipped = found.skipped.sort(byPath);
     for (const f of files) this.knownFiles.set(f.path, f);
     for (const s of skipped) this.knownSkipped.set(s.path, s);
     return { files, skipped, notes };
   }
+
+  private fileAt(path: string): FileEntry | undefined {
+    return this.full !== null ? findSorted(this.full.files, path) : this.knownFiles.get(path);
+  }
+
+  private skippedAt(path: string): SkippedEntry | undefined {
+    return this.full !== null ? findSorted(this.full.skipped, path) : this.knownSkipped.get(path);
+  }
+}
+
+const byPath = (a: { readonly path: string }, b: { readonly path: string }): number => comparePathBytes(a.path, b.path);
+
+/** The entry of `path` in entries sorted by `byPath`, by binary search. */
+function findSorted<T extends { readonly path: string }>(sorted: readonly T[], path: string): T | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const order = comparePathBytes((sorted[mid] as T).path, path);
+    if (order === 0) return sorted[mid];
+    if (order < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return undefined;
 }
 
 /** Files and skipped entries of tree entries whose paths are relative to `prefix`. */
