@@ -38,6 +38,8 @@ EXPOSE 3000
 # Probot's server answers GET /ping with "PONG".
 HEALTHCHECK --interval=30s --timeout=5s --start-period=15s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/ping').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# Node directly rather than `npm start`, so that signals reach it. `lib/src/main.js` is Probot's
-# `run` with the app's Octokit (GitHub's write budget per installation).
-CMD ["node", "lib/src/main.js"]
+# Node directly rather than `npm start`, so that signals reach it: the same command as `npm start`
+# (a test holds them equal). `lib/src/main.js` is Probot's `run` with the app's Octokit (GitHub's
+# write budget per installation). The heap limit makes V8 grow its heap by less than it does on a
+# host with much memory (README, "Memory").
+CMD ["node", "--max-old-space-size=1024", "lib/src/main.js"]

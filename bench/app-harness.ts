@@ -1,5 +1,5 @@
 /**
- * The app under benchmark: the real app in its own process (`node lib/src/main.js` as `npm start` runs it, or
+ * The app under benchmark: the real app in its own process (as `npm start` runs it, or
  * `lib/bench/app-unthrottled.js`), pointed at a simulated GitHub in the benchmark's process, and
  * what is measured of it from outside: peak RSS (`VmHWM` of /proc/<pid>/status, Linux) and CPU
  * time (/proc/<pid>/stat).
@@ -11,6 +11,7 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { GitHubSim } from "../test/support/github-sim/index.js";
+import { startCommand } from "../test/support/start-command.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url)); // lib/bench
 export const projectRoot = path.resolve(here, "..", "..");
@@ -55,10 +56,9 @@ export async function freePort(): Promise<number> {
 /** Starts the app against `sim` and resolves once its HTTP server answers (`nodeArgs`: e.g. `--cpu-prof`). */
 export async function startApp(sim: GitHubSim, mode: AppMode, nodeArgs: readonly string[] = []): Promise<AppProcess> {
   const port = await freePort();
-  const args =
-    mode === "shipped"
-      ? [path.join(projectRoot, "lib", "src", "main.js")]
-      : [path.join(projectRoot, "lib", "bench", "app-unthrottled.js")];
+  // As `npm start` runs it, node's options (the heap limit) included; the unthrottled app with the same options.
+  const start = startCommand(projectRoot);
+  const args = [...start.nodeArgs, mode === "shipped" ? path.join(projectRoot, start.entry) : path.join(projectRoot, "lib", "bench", "app-unthrottled.js")];
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of ["WEBHOOK_PROXY_URL", "REDIS_URL", "SENTRY_DSN", "NODE_OPTIONS", "LOG_FORMAT", "PRIVATE_KEY_PATH"]) delete env[name];
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, ...args], {

@@ -22,9 +22,12 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { GitHubSim } from "../support/github-sim/index.js";
+import { startCommand } from "../support/start-command.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const APP_ENTRY = "./lib/src/main.js";
+/** `npm start`'s command: node's options (the heap limit) and `lib/src/main.js`. */
+const START = startCommand(ROOT);
+const APP_ENTRY = START.entry;
 
 /** One line the app wrote: pino's JSON (level, time, msg, …), or `{ raw }` for anything else. */
 export interface LogLine {
@@ -133,7 +136,7 @@ export class AppProcess {
       NODE_ENV: "test",
       ...options.env,
     };
-    const child = spawn(process.execPath, [APP_ENTRY], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...START.nodeArgs, APP_ENTRY], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     return new AppProcess(child, port);
   }
 
