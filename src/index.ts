@@ -108,7 +108,7 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
       const { payload } = context;
       // A kept checklist that this push may have changed is read again (before the push's own audit is queued).
       if (payload.ref === `refs/heads/${payload.repository.default_branch}`) {
-        checklists.pushed(payload.repository.full_name, changedPaths(payload));
+        checklists.changed(payload.repository.full_name, changedPaths(payload));
       }
       route(context, fromPush(payload, context.id));
     });
@@ -117,11 +117,20 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
     );
     app.on(["check_suite.requested", "check_suite.rerequested"], async (context) => route(context, fromCheckSuite(context.payload, context.id)));
     app.on("check_run.rerequested", async (context) => route(context, fromCheckRun(context.payload, context.id)));
+    // A repository the app gains or loses access to may hold files other repositories' checklists read (an owner's `.github`).
+    const accessChanged = (repositories: readonly { readonly full_name?: string }[] | undefined): void => {
+      for (const r of repositories ?? []) if (r.full_name !== undefined) checklists.changed(r.full_name, null);
+    };
     app.on("installation.created", async (context) => {
+      accessChanged(context.payload.repositories);
       routeAll(context, fromInstallation(context.payload.installation.id, context.payload.repositories, context.id), enqueue);
     });
-    app.on("installation_repositories.added", async (context) => {
-      routeAll(context, fromInstallation(context.payload.installation.id, context.payload.repositories_added, context.id), enqueue);
+    app.on("installation_repositories", async (context) => {
+      accessChanged(context.payload.repositories_added);
+      accessChanged(context.payload.repositories_removed);
+      if (context.payload.action === "added") {
+        routeAll(context, fromInstallation(context.payload.installation.id, context.payload.repositories_added, context.id), enqueue);
+      }
     });
     app.on("issue_comment.created", async (context) => {
       const decision = await onIssueComment(context, { identity: () => identity.get(), cooldown, enqueue });

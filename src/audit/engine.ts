@@ -57,7 +57,8 @@ export async function runAudit(
   const fingerprint = memo !== undefined ? listingFingerprint(listing.files, listing.skipped) : "";
   const matchListing = (universe: "files" | "all", globs: readonly string[], paths: readonly string[]): string[] =>
     memo !== undefined ? memo.matches(fingerprint, universe, globs, () => matchPaths(globs, paths)) : matchPaths(globs, paths);
-  const needed = matchListing("files", patterns, listing.files.map((f) => f.path)).map((p) => byPath.get(p) as FileEntry);
+  const filePaths = listing.files.map((f) => f.path);
+  const needed = matchListing("files", patterns, filePaths).map((p) => byPath.get(p) as FileEntry);
 
   const texts = new Map<string, string>();
   const skipped = new Map<string, SkipReason>();
@@ -85,7 +86,7 @@ export async function runAudit(
   // Files come sorted (the listing's contract); skipped entries need not.
   const skippedPaths = listing.skipped.map((e) => e.path);
   if (!skippedPaths.every((p, i) => i === 0 || comparePathBytes(skippedPaths[i - 1] as string, p) <= 0)) skippedPaths.sort(comparePathBytes);
-  const allPaths = mergeSorted(listing.files.map((f) => f.path), skippedPaths);
+  const allPaths = mergeSorted(filePaths, skippedPaths);
   let existing: Set<string> | undefined;
   const store: FileStore = {
     allPaths,

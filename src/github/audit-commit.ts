@@ -77,6 +77,8 @@ export interface AuditRequest {
   readonly deliveryId: string;
   /** `/phase-report` commands to answer when the audit is done. */
   readonly commands: readonly CommandRequest[];
+  /** Read the checklist again rather than use the one kept: set when a merged request was a person's (see `readsFresh`). */
+  readonly freshChecklist?: boolean;
 }
 
 export interface AuditDeps {
@@ -133,7 +135,16 @@ export function mergeRequests(older: AuditRequest, newer: AuditRequest): AuditRe
   const commands = [...older.commands];
   for (const c of newer.commands) if (!commands.some((o) => o.commentId === c.commentId)) commands.push(c);
   const trigger = newer.trigger === "command" ? older.trigger : newer.trigger;
-  return { ...newer, trigger, pr: newer.pr ?? older.pr, commands };
+  const fresh = readsFresh(older) || readsFresh(newer);
+  return { ...newer, trigger, pr: newer.pr ?? older.pr, commands, ...(fresh ? { freshChecklist: true } : {}) };
+}
+
+/**
+ * Whether the request reads the checklist again instead of using the one kept (`checklist-cache.ts`):
+ * a person asked (a re-run, a command, an installation), or a request merged into it did.
+ */
+export function readsFresh(request: AuditRequest): boolean {
+  return request.freshChecklist === true || !AUTOMATIC.has(request.trigger) || request.commands.length > 0;
 }
 
 /** Whether `newer` makes the running `older` stale: another commit (or one to resolve that may be). */
@@ -176,7 +187,7 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   const read =
     deps.checklists === undefined
       ? await readChecklist(octokit, { owner, repo }, deps.registry)
-      : await deps.checklists.read(octokit, { owner, repo }, deps.registry, { fresh: !AUTOMATIC.has(request.trigger) });
+      : await deps.checklists.read(octokit, { owner, repo }, deps.registry, { fresh: readsFresh(request) });
   const identity = await deps.identity();
 
   // Commands for a phase the checklist does not have: answered at once, and not audited for.

@@ -7,10 +7,12 @@
  * A read is kept with the files it asked for, found or not (`owner/repo:path`: the repository's
  * file, the owner's `.github` fallback, each `_extends` target), and is dropped:
  * - when a push to the default branch of one of those repositories changes one of those paths, or
- *   does not say which paths it changed (a forced push, a push listing no commits or too many);
+ *   does not say which paths it changed (a forced push, a push listing no commits, or as many
+ *   commits or files of a commit as GitHub lists at most);
  * - after `ttlMs` (default 5 minutes) in any case: a push that never reaches the app (a repository
  *   of another owner named by `_extends`, a lost delivery) is seen late, never missed;
- * - never kept when a push to the default branch of a repository it read arrived while it was read.
+ * - never kept when a push to the default branch of a repository it read arrived while it was read,
+ *   nor in place of a read that started after it.
  *
  * What a person asks for again (a re-run, a `/phase-report` command) is read fresh (`fresh`).
  * Reads that throw (an API failure) are not kept.
@@ -37,6 +39,8 @@ interface Entry {
   readonly read: ChecklistRead;
   readonly sources: readonly ChecklistSource[];
   readonly expires: number;
+  /** The sequence number when the read started: an older read never replaces a newer one. */
+  readonly started: number;
 }
 
 /** Default of `ChecklistCacheOptions.ttlMs`. */
@@ -83,15 +87,23 @@ export class ChecklistCache {
       }
       this.drop(key);
     }
-    const started = this.sequence;
+    // Every read has its own number: pushes and other reads are ordered by it.
+    const started = ++this.sequence;
     const sources: ChecklistSource[] = [];
     const read = await readChecklist(octokit, target, registry, { sources });
-    if (this.ttlMs > 0 && sources.every((s) => this.lastPush(s.repo) <= started)) this.keep(key, { read, sources, expires: this.now() + this.ttlMs });
+    const newer = this.entries.get(key);
+    if (this.ttlMs > 0 && sources.every((s) => this.lastPush(s.repo) < started) && (newer === undefined || newer.started < started)) {
+      this.keep(key, { read, sources, expires: this.now() + this.ttlMs, started });
+    }
     return read;
   }
 
-  /** A push to the default branch of `fullName` (`owner/repo`) that changed `paths` (null: not known). */
-  pushed(fullName: string, paths: ChangedPaths): void {
+  /**
+   * Files of `fullName`'s (`owner/repo`) default branch may have changed: `paths` (null: any). Said
+   * for a push to the default branch, and for a repository the installation gains or loses (a read
+   * that found nothing there may now find a file).
+   */
+  changed(fullName: string, paths: ChangedPaths): void {
     const source = fullName.toLowerCase();
     this.sequence++;
     this.pushes.delete(source);
@@ -141,10 +153,13 @@ export class ChecklistCache {
 
 /** The most commits a push webhook lists; a push with more does not list them all. */
 const PUSH_COMMITS_LISTED = 2048;
+/** The most files a commit of a push webhook lists (added, modified and removed together). */
+const COMMIT_FILES_LISTED = 3000;
 
 /**
  * The paths a push changed, from its payload: every commit's added, modified and removed files;
- * null when the payload cannot say (a forced push, no commits listed, or as many as GitHub lists).
+ * null when the payload cannot say (a forced push, no commits listed, or as many commits or files
+ * of a commit as GitHub lists at most).
  */
 export function changedPaths(payload: {
   readonly forced?: boolean;
@@ -154,10 +169,10 @@ export function changedPaths(payload: {
   if (payload.forced === true || commits.length === 0 || commits.length >= PUSH_COMMITS_LISTED) return null;
   const paths = new Set<string>();
   for (const commit of commits) {
-    for (const list of [commit.added, commit.modified, commit.removed]) {
-      if (list === undefined) return null;
-      for (const path of list) paths.add(path);
-    }
+    const { added, modified, removed } = commit;
+    if (added === undefined || modified === undefined || removed === undefined) return null;
+    if (added.length + modified.length + removed.length >= COMMIT_FILES_LISTED) return null;
+    for (const list of [added, modified, removed]) for (const path of list) paths.add(path);
   }
   return paths;
 }

@@ -15,11 +15,13 @@ describe("the start command", () => {
     expect(nodeArgs).toContainEqual(expect.stringMatching(/^--max-old-space-size=\d+$/));
   });
 
-  it("is the Dockerfile's CMD, word for word", () => {
+  it("is the Dockerfile's CMD with its NODE_OPTIONS (which `docker run -e` can change)", () => {
     const dockerfile = fs.readFileSync(path.join(root, "Dockerfile"), "utf8");
     const cmds = dockerfile.split("\n").filter((line) => line.startsWith("CMD "));
     expect(cmds).toHaveLength(1);
+    const options = [...dockerfile.matchAll(/^\s*(?:ENV\s+)?NODE_OPTIONS=(\S+)/gm)].map((m) => m[1]);
+    expect(options).toHaveLength(1);
     const { nodeArgs, entry } = startCommand(root);
-    expect(JSON.parse((cmds[0] as string).slice("CMD ".length))).toEqual(["node", ...nodeArgs, entry]);
+    expect(["node", ...String(options[0]).split(" "), ...JSON.parse((cmds[0] as string).slice("CMD ".length)).slice(1)]).toEqual(["node", ...nodeArgs, entry]);
   });
 });

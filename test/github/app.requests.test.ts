@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { duplicates, mergeRequests, requestKey, requestLocks, supersedes, type AuditRequest } from "../../src/github/audit-commit.js";
+import { duplicates, mergeRequests, readsFresh, requestKey, requestLocks, supersedes, type AuditRequest } from "../../src/github/audit-commit.js";
 import { commandRequest, fromCheckRun, fromCheckSuite, fromInstallation, fromPullRequest, fromPush, splitFullName } from "../../src/github/handlers/requests.js";
 import { example, INSTALLATION_ID } from "./app.harness.js";
 
@@ -104,6 +104,18 @@ describe("keys, locks, merge", () => {
     const again = mergeRequests(mergeRequests(older, newer), request({ trigger: "push", sha: "b".repeat(40), commands: [command] }));
     expect(again.commands).toEqual([command]);
     expect(again.sha).toBe("b".repeat(40));
+  });
+
+  it("a merged request reads the checklist fresh when either was a person's", () => {
+    const command = { commentId: 5, issueNumber: 2, deliveryId: "c" };
+    expect(readsFresh(request({}))).toBe(false);
+    expect(readsFresh(request({ trigger: "check_run.rerequested" }))).toBe(true);
+    expect(readsFresh(request({ commands: [command] }))).toBe(true);
+    const rerun = mergeRequests(request({ trigger: "check_run.rerequested" }), request({ trigger: "pull_request", sha: "b".repeat(40) }));
+    expect(rerun.trigger).toBe("pull_request");
+    expect(readsFresh(rerun)).toBe(true);
+    expect(readsFresh(mergeRequests(request({}), request({ trigger: "pull_request" })))).toBe(false);
+    expect(mergeRequests(request({}), request({})).freshChecklist).toBeUndefined();
   });
 
   it("supersedes: another commit only", () => {

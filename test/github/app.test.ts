@@ -1,4 +1,5 @@
 import nock from "nock";
+import { ChecklistCache } from "../../src/github/checklist-cache.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
   api,
@@ -247,6 +248,20 @@ describe("installation", () => {
     await h.deliver("installation_repositories", payload);
 
     expect(most).toBe(2);
+  });
+
+  it("installation_repositories: a repository gained or lost drops the kept checklists that read it (an owner's .github)", async () => {
+    const checklists = new ChecklistCache();
+    const changed: [string, unknown][] = [];
+    checklists.changed = (fullName, paths) => void changed.push([fullName, paths]);
+    h = await harness({ checklists });
+    const removed = example("installation_repositories", "removed");
+    const gone = (removed.repositories_removed as { full_name: string }[]).map((r) => r.full_name);
+    expect(gone.length).toBeGreaterThan(0);
+
+    await h.deliver("installation_repositories", removed);
+
+    expect(changed).toEqual(gone.map((name) => [name, null]));
   });
 });
 

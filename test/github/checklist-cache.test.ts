@@ -56,10 +56,10 @@ describe("ChecklistCache", () => {
     githubApi().get(file("octo", "app")).reply(200, ONE, RAW).get(file("octo", "app")).reply(200, TWO, RAW);
     const cache = new ChecklistCache();
     expect(await phases(cache)).toEqual(["phase-1"]);
-    cache.pushed("octo/app", pushOf("README.md", "src/a.py"));
-    cache.pushed("octo/other", pushOf(".github/phase-gate.yml"));
+    cache.changed("octo/app", pushOf("README.md", "src/a.py"));
+    cache.changed("octo/other", pushOf(".github/phase-gate.yml"));
     expect(await phases(cache)).toEqual(["phase-1"]);
-    cache.pushed("Octo/App", pushOf(".github/phase-gate.yml"));
+    cache.changed("Octo/App", pushOf(".github/phase-gate.yml"));
     expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
   });
 
@@ -67,7 +67,7 @@ describe("ChecklistCache", () => {
     githubApi().get(file("octo", "app")).reply(200, ONE, RAW).get(file("octo", "app")).reply(200, TWO, RAW);
     const cache = new ChecklistCache();
     expect(await phases(cache)).toEqual(["phase-1"]);
-    cache.pushed("octo/app", null);
+    cache.changed("octo/app", null);
     expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
   });
 
@@ -81,10 +81,10 @@ describe("ChecklistCache", () => {
     scope.get(file("octo", "app")).reply(200, ONE, RAW);
     const cache = new ChecklistCache();
     expect(await phases(cache)).toEqual(["phase-1"]);
-    cache.pushed("octo/.github", pushOf(".github/phase-gate.yml"));
+    cache.changed("octo/.github", pushOf(".github/phase-gate.yml"));
     expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
     expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
-    cache.pushed("octo/app", pushOf(".github/phase-gate.yml"));
+    cache.changed("octo/app", pushOf(".github/phase-gate.yml"));
     expect(await phases(cache)).toEqual(["phase-1"]);
   });
 
@@ -95,9 +95,9 @@ describe("ChecklistCache", () => {
     scope.get(file("octo", "app")).reply(200, extending, RAW).get(file("octo", "policies", "checklists%2Fbase.yml")).reply(200, TWO, RAW);
     const cache = new ChecklistCache();
     expect(await phases(cache)).toEqual(["phase-1"]);
-    cache.pushed("octo/policies", pushOf(".github/phase-gate.yml"));
+    cache.changed("octo/policies", pushOf(".github/phase-gate.yml"));
     expect(await phases(cache)).toEqual(["phase-1"]);
-    cache.pushed("octo/policies", pushOf("checklists/base.yml"));
+    cache.changed("octo/policies", pushOf("checklists/base.yml"));
     expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
   });
 
@@ -152,10 +152,30 @@ describe("ChecklistCache", () => {
     const first = phases(cache);
     await new Promise((resolve) => setTimeout(resolve, 20));
     // The push lands while the old text is on its way: that text is used by this read only.
-    cache.pushed("octo/app", pushOf(".github/phase-gate.yml"));
+    cache.changed("octo/app", pushOf(".github/phase-gate.yml"));
     release();
     expect(await first).toEqual(["phase-1"]);
     expect(cache.size).toBe(0);
+    expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
+  });
+
+  it("does not let a read replace one that started after it (a re-run's fresh read)", async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    githubApi()
+      .get(file("octo", "app"))
+      .reply(200, async () => {
+        await held;
+        return ONE;
+      }, RAW)
+      .get(file("octo", "app"))
+      .reply(200, TWO, RAW);
+    const cache = new ChecklistCache();
+    const older = phases(cache);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await phases(cache, { fresh: true })).toEqual(["phase-1", "phase-2"]);
+    release();
+    expect(await older).toEqual(["phase-1"]);
     expect(await phases(cache)).toEqual(["phase-1", "phase-2"]);
   });
 
@@ -198,5 +218,9 @@ describe("changedPaths", () => {
     expect(changedPaths({})).toBeNull();
     expect(changedPaths({ commits: Array.from({ length: 2048 }, () => commit(["a"], [], [])) })).toBeNull();
     expect(changedPaths({ commits: [{ added: ["a"] }] })).toBeNull();
+    // GitHub lists at most 3,000 files of a commit.
+    const many = Array.from({ length: 1500 }, (_, i) => `f${i}`);
+    expect(changedPaths({ commits: [commit(many, many.map((p) => `m/${p}`), [])] })).toBeNull();
+    expect(changedPaths({ commits: [commit(many, many.slice(1).map((p) => `m/${p}`), [])] })?.size).toBe(2999);
   });
 });
