@@ -161,8 +161,13 @@ describe("compileGlob agrees with picomatch ({ dot: true })", () => {
    * Where picomatch reads the text as something else than its documented syntax, by accident:
    * `(?` opens a regex group, `?`/`+` after `)` (and `+` anywhere but before `(`) are regex
    * quantifiers, `**` next to `|` is a `*` but crosses `/` after `)` or `}` and before `{` or
-   * `@(`, `***(` is not an extglob,
-   * `..` in braces is a range (`{../a,}`) and a `.` after a range any character (`{1..3}.x`),
+   * `@(`, `**(` is a globstar and a group there (a `*` and a `*(` extglob here), and a repeated
+   * extglob with a star inside (`+(**)*`, `+({,*}*)`) backtracks for seconds in its RegExp (the
+   * cause of a CI run that timed out; `compileGlob` is linear, as "runs hostile globs" shows),
+   * `..` in braces is a range (`{../a,}`), and in a glob with a range or a POSIX class a `.` is
+   * any character (`{1..3}.x`; `b.@({1..3}{,}|)` matches `ba`, its RegExp is `b.([1-3](|)|)`;
+   * `a.[[:alpha:]]/*` matches `a-b/a`), and so it is in a glob with `***` (`*!./***` matches `!a/a`),
+   * a `./` after a leading `!` is not stripped (`!!./a` does not match `a`),
    * some globs compile to an invalid RegExp (then picomatch matches nothing), and picomatch 4 turns
    * some repeated extglobs into literal text (both seen in its output); `[!a]` is `[^a]` in our syntax; a
    * glob of `!`s and `./`s alone is refused here.
@@ -170,9 +175,10 @@ describe("compileGlob agrees with picomatch ({ dot: true })", () => {
   const RANGE = /\{\w\.\.\w\}/g;
   const comparable = (g: string) =>
     !/^(?:\.\/|!)*$/.test(g) &&
-    !/\(\?|\)\?(?!\()|\+(?!\()|[|)}]\*\*|\*\*[|{@]|\*\*\*\(/.test(g) &&
+    !/^!+\.\//.test(g) &&
+    !/\(\?|\)\?(?!\()|\+(?!\()|[|)}]\*\*|\*\*[|{@]|\*\*\(|[*+]\([^)]*\*/.test(g) &&
     !g.replace(RANGE, "").includes("..") &&
-    !/\{\w\.\.\w\}.*\./.test(g);
+    !((g.replace(RANGE, "") !== g || g.includes("[[:") || g.includes("***")) && g.replace(RANGE, "").includes("."));
   const oracle = (g: string) => g.replace(/(?<!\\)\[!/g, "[^");
   const garbled = (g: string) => {
     const source = picomatch.makeRe(oracle(g), { dot: true }).source;
