@@ -5,7 +5,7 @@ import type { Checklist, CheckEntry, PhaseConfig } from "../config/types.js";
 import { linkTargets } from "../claims/link.js";
 import { extractClaims } from "../claims/extract.js";
 import { verifyDocument, type DocumentInput } from "../claims/verify.js";
-import { comparePathBytes } from "../snapshot/path-order.js";
+import { compareByPath, comparePathBytes } from "../snapshot/path-order.js";
 import type { FileEntry, RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
 import { mapLimit } from "./map-limit.js";
 import { listingFingerprint, resultKey, type AuditMemo } from "./memo.js";
@@ -83,10 +83,8 @@ export async function runAudit(
     docReads.set(doc, read.ok ? { ...read, extracted: extractClaims(read.text) } : read);
   });
 
-  // Files come sorted (the listing's contract); skipped entries need not.
-  const skippedPaths = listing.skipped.map((e) => e.path);
-  if (!skippedPaths.every((p, i) => i === 0 || comparePathBytes(skippedPaths[i - 1] as string, p) <= 0)) skippedPaths.sort(comparePathBytes);
-  const allPaths = mergeSorted(filePaths, skippedPaths);
+  // Files come sorted (the listing's contract); skipped entries (few) need not.
+  const allPaths = mergeSorted(filePaths, listing.skipped.map((e) => e.path).sort(comparePathBytes));
   let existing: Set<string> | undefined;
   const store: FileStore = {
     allPaths,
@@ -144,7 +142,7 @@ export async function runAudit(
     phases: ordered.filter((p) => shown.some((s) => s.id === p.id)),
     // With only some phases audited, the first that is not complete may be one not looked at.
     ...(options.phases ? {} : { currentPhase: ordered.find((p) => p.status !== "complete")?.id ?? null }),
-    skipped: skippedEntries.sort((a, b) => comparePathBytes(a.path, b.path)),
+    skipped: skippedEntries.sort(compareByPath),
     notes: listing.notes,
     ...(snapshot.fileUrlBase ? { fileUrlBase: snapshot.fileUrlBase } : {}),
   };

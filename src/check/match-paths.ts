@@ -1,4 +1,4 @@
-import { comparePathBytes } from "../snapshot/path-order.js";
+import { lowerBound } from "../snapshot/path-order.js";
 import { compileGlob, literalBase } from "./glob.js";
 
 /**
@@ -26,21 +26,12 @@ function candidateRange(pattern: string, sorted: readonly string[]): [number, nu
   // its own text (`pages/[id].tsx`), which starts with `base/` too, so it is in the range.
   if (negated || base === "" || base.endsWith("/")) return everything;
   if (exact && base === pattern) {
-    const at = lowerBound(sorted, base);
+    const at = lowerBound(sorted, base, asIs);
     return [at, sorted[at] === base ? at + 1 : at];
   }
   // `base` itself (`x/**` matches `x`) and every path under `base/` sort between `base` and
   // `base0` ('0' follows '/'); the few others in that range (`base-old`) the glob rejects.
-  return [lowerBound(sorted, base), lowerBound(sorted, `${base}0`)];
+  return [lowerBound(sorted, base, asIs), lowerBound(sorted, `${base}0`, asIs)];
 }
 
-function lowerBound(sorted: readonly string[], key: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (comparePathBytes(sorted[mid] as string, key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
+const asIs = (path: string): string => path;

@@ -1,8 +1,9 @@
 /**
  * One audit request, end to end: resolve the commit, read the checklist (default branch, see
- * `config.ts`), mark the check runs `in_progress`, audit the commit through the Git Database API,
- * complete the runs, and on a pull request edit the phase-completion comment (the head compared
- * with the base commit). `/phase-report` commands carried by the request are answered last.
+ * `config.ts`; kept between deliveries by `checklist-cache.ts`), mark the check runs
+ * `in_progress`, audit the commit through the Git Database API, complete the runs, and on a pull
+ * request edit the phase-completion comment (the head compared with the base commit).
+ * `/phase-report` commands carried by the request are answered last.
  *
  * A job that a newer request has superseded (`control.isCurrent()` turned false) publishes no
  * results: the runs it had opened are closed `cancelled` (so none stays in progress forever), and
@@ -34,7 +35,6 @@ import {
 import { react, unknownPhaseReply } from "./commands.js";
 import { upsertComment } from "./comment.js";
 import type { ChecklistCache } from "./checklist-cache.js";
-import { readChecklist } from "./config.js";
 import { statusOf } from "./retry-create.js";
 import { octokitGitData } from "./git-data.js";
 import type { JobControl } from "./queue.js";
@@ -98,8 +98,8 @@ export interface AuditDeps {
   readonly memo?: AuditMemo;
   /** Milliseconds an audit runs before its check runs are shown `in_progress` (default OPEN_RUNS_AFTER_MS; 0: at once). */
   readonly openRunsAfterMs?: number;
-  /** Checklists kept between deliveries (`checklist-cache.ts`); without it, each request reads its own. */
-  readonly checklists?: ChecklistCache;
+  /** Checklists kept between deliveries (`checklist-cache.ts`). */
+  readonly checklists: ChecklistCache;
 }
 
 export type AuditOutcome =
@@ -184,10 +184,7 @@ export async function auditCommit(deps: AuditDeps, request: AuditRequest, contro
 
 async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, octokit: Octokit, log: Logger): Promise<AuditOutcome> {
   const { owner, repo } = request;
-  const read =
-    deps.checklists === undefined
-      ? await readChecklist(octokit, { owner, repo }, deps.registry)
-      : await deps.checklists.read(octokit, { owner, repo }, deps.registry, { fresh: readsFresh(request) });
+  const read = await deps.checklists.read(octokit, { owner, repo }, deps.registry, { fresh: readsFresh(request) });
   const identity = await deps.identity();
 
   // Commands for a phase the checklist does not have: answered at once, and not audited for.

@@ -2,7 +2,7 @@ import { literalBase } from "../check/glob.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import type { GitDataClient, TreeEntry, TreeListing } from "../github/types.js";
 import { decodeFile } from "./decode.js";
-import { comparePathBytes } from "./path-order.js";
+import { compareByPath, comparePathBytes, lowerBound } from "./path-order.js";
 import {
   DEFAULT_MAX_FILE_BYTES,
   type FileEntry,
@@ -121,7 +121,7 @@ export class GitHubSnapshot implements RepoSnapshot {
       if (this.full === null) {
         // Sorted, and looked up by binary search (`fileAt`): no map of every path for each audit.
         const { files, skipped } = classify(root.tree, "", this.maxFileBytes);
-        this.full = { files: files.sort(byPath), skipped: skipped.sort(byPath), notes: [] };
+        this.full = { files: files.sort(compareByPath), skipped: skipped.sort(compareByPath), notes: [] };
       }
       return this.full;
     }
@@ -239,7 +239,7 @@ export class GitHubSnapshot implements RepoSnapshot {
           if (e.type === "tree" && wanted(sub)) next.push({ path: sub, sha: e.sha });
         }
       }
-      level = next.sort((a, b) => comparePathBytes(a.path, b.path));
+      level = next.sort(compareByPath);
     }
 
     const notes = [truncationNote(needs, listed)];
@@ -249,7 +249,7 @@ export class GitHubSnapshot implements RepoSnapshot {
       );
     }
     for (const dir of incomplete) notes.push(`GitHub truncated the listing of ${display(dir)} too: some of its entries are missing`);
-    for (const { path, why } of failed.sort((a, b) => comparePathBytes(a.path, b.path))) {
+    for (const { path, why } of failed.sort(compareByPath)) {
       notes.push(`the directory ${display(path)} could not be listed (${why}): its files are missing from this audit`);
     }
     return this.remember({ files, skipped }, notes);
@@ -333,8 +333,8 @@ export class GitHubSnapshot implements RepoSnapshot {
   }
 
   private remember(found: Classified, notes: string[]): SnapshotListing {
-    const files = found.files.sort(byPath);
-    const skipped = found.skipped.sort(byPath);
+    const files = found.files.sort(compareByPath);
+    const skipped = found.skipped.sort(compareByPath);
     for (const f of files) this.knownFiles.set(f.path, f);
     for (const s of skipped) this.knownSkipped.set(s.path, s);
     return { files, skipped, notes };
@@ -349,20 +349,10 @@ export class GitHubSnapshot implements RepoSnapshot {
   }
 }
 
-const byPath = (a: { readonly path: string }, b: { readonly path: string }): number => comparePathBytes(a.path, b.path);
-
-/** The entry of `path` in entries sorted by `byPath`, by binary search. */
+/** The entry of `path` in entries sorted by `compareByPath`, by binary search. */
 function findSorted<T extends { readonly path: string }>(sorted: readonly T[], path: string): T | undefined {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    const order = comparePathBytes((sorted[mid] as T).path, path);
-    if (order === 0) return sorted[mid];
-    if (order < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return undefined;
+  const found = sorted[lowerBound(sorted, path, (e) => e.path)];
+  return found?.path === path ? found : undefined;
 }
 
 /** Files and skipped entries of tree entries whose paths are relative to `prefix`. */

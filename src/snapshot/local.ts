@@ -2,7 +2,7 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { decodeFile } from "./decode.js";
-import { comparePathBytes } from "./path-order.js";
+import { compareByPath, comparePathBytes } from "./path-order.js";
 import { firstLine, runGit, type GitResult } from "./git.js";
 import { parseLsFilesStage, readIndex, type IndexEntries } from "./git-index.js";
 import {
@@ -516,7 +516,7 @@ function errorCode(error: unknown): string | undefined {
 function sortByPath(entries: Array<{ readonly path: string }>): void {
   for (let i = 1; i < entries.length; i++) {
     if (comparePathBytes((entries[i - 1] as { path: string }).path, (entries[i] as { path: string }).path) > 0) {
-      entries.sort((a, b) => comparePathBytes(a.path, b.path));
+      entries.sort(compareByPath);
       return;
     }
   }

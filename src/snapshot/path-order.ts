@@ -17,3 +17,20 @@ export function comparePathBytes(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** Orders entries by their paths (`comparePathBytes`). */
+export function compareByPath(a: { readonly path: string }, b: { readonly path: string }): number {
+  return comparePathBytes(a.path, b.path);
+}
+
+/** The first index of `sorted` (ascending by `comparePathBytes` of `keyOf`) whose key is not below `key`. */
+export function lowerBound<T>(sorted: readonly T[], key: string, keyOf: (item: T) => string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (comparePathBytes(keyOf(sorted[mid] as T), key) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

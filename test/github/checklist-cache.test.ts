@@ -37,6 +37,24 @@ async function phases(cache: ChecklistCache, options: { fresh?: boolean } = {}, 
 
 const pushOf = (...paths: string[]) => new Set(paths);
 
+/** octo/app's checklist: ONE, held on its way until the returned function is called; then TWO. */
+function heldThenChanged(): () => void {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  githubApi()
+    .get(file("octo", "app"))
+    .reply(200, async () => {
+      await held;
+      return ONE;
+    }, RAW)
+    .get(file("octo", "app"))
+    .reply(200, TWO, RAW);
+  return () => release();
+}
+
+/** Lets the held request reach the server first. */
+const aTurn = () => new Promise((resolve) => setTimeout(resolve, 20));
+
 beforeEach(() => {
   nock.disableNetConnect();
 });
@@ -138,19 +156,10 @@ describe("ChecklistCache", () => {
   });
 
   it("does not keep a read that a push to the default branch overtook", async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    githubApi()
-      .get(file("octo", "app"))
-      .reply(200, async () => {
-        await held;
-        return ONE;
-      }, RAW)
-      .get(file("octo", "app"))
-      .reply(200, TWO, RAW);
+    const release = heldThenChanged();
     const cache = new ChecklistCache();
     const first = phases(cache);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await aTurn();
     // The push lands while the old text is on its way: that text is used by this read only.
     cache.changed("octo/app", pushOf(".github/phase-gate.yml"));
     release();
@@ -160,19 +169,10 @@ describe("ChecklistCache", () => {
   });
 
   it("does not let a read replace one that started after it (a re-run's fresh read)", async () => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    githubApi()
-      .get(file("octo", "app"))
-      .reply(200, async () => {
-        await held;
-        return ONE;
-      }, RAW)
-      .get(file("octo", "app"))
-      .reply(200, TWO, RAW);
+    const release = heldThenChanged();
     const cache = new ChecklistCache();
     const older = phases(cache);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await aTurn();
     expect(await phases(cache, { fresh: true })).toEqual(["phase-1", "phase-2"]);
     release();
     expect(await older).toEqual(["phase-1"]);
