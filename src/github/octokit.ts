@@ -21,11 +21,18 @@
  * creation (its documentation does not say), a sustained flood of fast audits would pass 80 a
  * minute; that hook then waits it out.
  *
+ * Two more of Probot's defaults are replaced for their cost under load (app benchmark, CPU
+ * profile), with the same behaviour: plugin-retry by `retry-transient.ts` (plugin-retry builds a
+ * Bottleneck limiter per request), and auth-app's JWT per installation token by one JWT for the app
+ * (`app-jwt.ts`).
+ *
  * The key is the installation id of an `app.auth(id)` client; other clients
  * (`context.octokit`, the app's JWT client) share one key. The buckets live in the process: run one
  * replica (the audit queue is in-process too).
  */
 import { ProbotOctokit } from "probot";
+import { jwtSigner, type CreateJwt } from "./app-jwt.js";
+import { retryTransient } from "./retry-transient.js";
 import { TokenBuckets } from "./token-buckets.js";
 
 export const WRITE_BURST = 15;
@@ -43,6 +50,8 @@ type Options = Record<string, unknown> & {
   throttle?: Record<string, unknown>;
   auth?: unknown;
   writeBudget?: { readonly key: string };
+  /** First wait before a transient error is retried (`retry-transient.ts`); tests shorten it. */
+  retryBaseMs?: number;
 };
 
 /** Whether a request spends the write budget, and the comment budget. */
@@ -63,13 +72,40 @@ function writeBudgetPlugin(octokit: InstanceType<typeof ProbotOctokit>, options:
   });
 }
 
+/** The plugin: transient errors sent again, in place of plugin-retry. */
+function retryPlugin(octokit: InstanceType<typeof ProbotOctokit>, options: Options): void {
+  retryTransient(octokit, options.retryBaseMs !== undefined ? { baseMs: options.retryBaseMs } : {});
+}
+
+/** One signer per private key (in practice one): its JWT is shared by every client of the app. */
+let signer: { readonly privateKey: string; readonly createJwt: CreateJwt } | undefined;
+
 /**
- * ProbotOctokit with the write budgets above and plugin-throttling off. The function form of
- * `defaults` sees the options Probot built: an `app.auth(id)` client carries its installation id
- * in `auth.installationId` (Probot drops `throttle.id` once throttling is off).
+ * App credentials with the private key replaced by the shared signer (`app-jwt.ts`). Probot adds
+ * `privateKey` back to every client it builds (an installation's client too), so this runs on each.
+ */
+function withSharedJwt(auth: unknown): unknown {
+  if (typeof auth !== "object" || auth === null) return auth;
+  const { privateKey, ...rest } = auth as { privateKey?: unknown };
+  if (typeof privateKey !== "string" || privateKey === "") return auth;
+  if (signer?.privateKey !== privateKey) signer = { privateKey, createJwt: jwtSigner(privateKey) };
+  return { ...rest, createJwt: signer.createJwt };
+}
+
+/**
+ * ProbotOctokit with the write budgets above, plugin-throttling and plugin-retry off (the
+ * transient-error hook of `retry-transient.ts` instead), and one JWT for the app. The function
+ * form of `defaults` sees the options Probot built: an `app.auth(id)` client carries its
+ * installation id in `auth.installationId` (Probot drops `throttle.id` once throttling is off).
  */
 export const PhaseGateOctokit = ProbotOctokit.defaults((options: Options) => {
   const installationId = (options.auth as { installationId?: unknown } | undefined)?.installationId;
   const key = typeof installationId === "number" || typeof installationId === "string" ? String(installationId) : SHARED_KEY;
-  return { ...options, throttle: { ...options.throttle, enabled: false }, writeBudget: { key } };
-}).plugin(writeBudgetPlugin as never);
+  return {
+    ...options,
+    auth: withSharedJwt(options.auth),
+    throttle: { ...options.throttle, enabled: false },
+    retry: { enabled: false },
+    writeBudget: { key },
+  };
+}).plugin(writeBudgetPlugin as never, retryPlugin as never);

@@ -1,7 +1,9 @@
+import crypto from "node:crypto";
 import nock from "nock";
-import { Probot } from "probot";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { Probot, ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { budgetsOf, notifyingBudget, NOTIFYING_BURST, NOTIFYING_PER_MINUTE, PhaseGateOctokit, WRITE_BURST, writeBudget, WRITES_PER_MINUTE } from "../../src/github/octokit.js";
+import { retryTransient } from "../../src/github/retry-transient.js";
 import { TokenBuckets } from "../../src/github/token-buckets.js";
 import { privateKey } from "./app.harness.js";
 
@@ -74,6 +76,79 @@ describe("PhaseGateOctokit through Probot", () => {
     for (let i = 0; i < 3; i++) await octokit.request("POST /repos/{owner}/{repo}/check-runs", { owner: "o", repo: "r", name: "n", head_sha: "a".repeat(40) });
     const refilled = Math.ceil(((performance.now() - started) / 1000) * (WRITES_PER_MINUTE / 60));
     expect(writeBudget.available("no-installation")).toBeLessThanOrEqual(WRITE_BURST - 3 + refilled);
+  });
+
+  it("asks for every installation's token with one JWT, signed with the app's key", async () => {
+    const bearers: string[] = [];
+    const scope = nock("https://api.github.com")
+      .post(/^\/app\/installations\/(9201|9202)\/access_tokens$/)
+      .times(2)
+      .reply(function () {
+        bearers.push(String(this.req.headers.authorization));
+        return [201, TOKEN];
+      })
+      .get("/repos/o/r")
+      .times(2)
+      .reply(200, { id: 1 });
+    const app = probot();
+    // Seconds apart: a JWT signed for each token would differ in its claims.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      for (const id of [9201, 9202]) {
+        await (await app.auth(id)).request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });
+        vi.setSystemTime(Date.now() + 30_000);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(scope.pendingMocks()).toEqual([]);
+    expect(bearers).toHaveLength(2);
+    expect(bearers[1]).toBe(bearers[0]);
+    const [h = "", p = "", s = ""] = (bearers[0] ?? "").replace(/^bearer /, "").split(".");
+    expect(crypto.verify("sha256", Buffer.from(`${h}.${p}`), crypto.createPublicKey(privateKey), Buffer.from(s, "base64url"))).toBe(true);
+    expect(JSON.parse(Buffer.from(p, "base64url").toString()).iss).toBe(123);
+  });
+
+  describe("transient errors (plugin-retry's rules, without plugin-retry)", () => {
+    const octokit = () => new PhaseGateOctokit({ auth: "token", retryBaseMs: 1 });
+    const get = (o: InstanceType<typeof PhaseGateOctokit>, request: object = {}) =>
+      o.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r", request });
+
+    it("sends a request again after a 5xx or a 409, up to three times", async () => {
+      const scope = nock("https://api.github.com").get("/repos/o/r").reply(502).get("/repos/o/r").reply(409).get("/repos/o/r").reply(200, { id: 1 });
+      await expect(get(octokit())).resolves.toMatchObject({ status: 200, data: { id: 1 } });
+      expect(scope.pendingMocks()).toEqual([]);
+      nock("https://api.github.com").get("/repos/o/r").times(4).reply(503);
+      await expect(get(octokit())).rejects.toMatchObject({ status: 503 });
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it("sends it again after no answer at all", async () => {
+      nock("https://api.github.com").get("/repos/o/r").replyWithError("socket hang up").get("/repos/o/r").reply(200, { id: 2 });
+      await expect(get(octokit())).resolves.toMatchObject({ data: { id: 2 } });
+    });
+
+    it("does not send again what the request's own fault refused, nor a request that asks for no retries", async () => {
+      for (const status of [400, 401, 403, 404, 410, 422, 451]) {
+        nock("https://api.github.com").get("/repos/o/r").reply(status, { message: "no" });
+        await expect(get(octokit())).rejects.toMatchObject({ status });
+        expect(nock.pendingMocks()).toEqual([]);
+      }
+      nock("https://api.github.com").get("/repos/o/r").reply(500);
+      await expect(get(octokit(), { retries: 0 })).rejects.toMatchObject({ status: 500 });
+      nock("https://api.github.com").get("/repos/o/r").times(2).reply(500);
+      await expect(get(octokit(), { retries: 1 })).rejects.toMatchObject({ status: 500 });
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it("waits 1, 4, then 9 times the base between attempts", async () => {
+      const waits: number[] = [];
+      const o = new ProbotOctokit({ auth: { token: "test" }, retry: { enabled: false }, throttle: { enabled: false } });
+      retryTransient(o, { baseMs: 10, sleep: async (ms) => void waits.push(ms) });
+      nock("https://api.github.com").get("/repos/o/r").times(3).reply(500).get("/repos/o/r").reply(200, {});
+      await expect(get(o)).resolves.toMatchObject({ status: 200 });
+      expect(waits).toEqual([10, 40, 90]);
+    });
   });
 
   it("counts writes and comments by method and route", () => {

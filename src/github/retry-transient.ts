@@ -1,0 +1,52 @@
+/**
+ * Sending a request again when GitHub's answer was a passing failure (a 5xx, a 409, no answer at
+ * all), as @octokit/plugin-retry does, without its cost: plugin-retry builds a Bottleneck limiter
+ * for every request, retried or not, which was 5 % of the app's CPU under load (app benchmark,
+ * CPU profile). The app's Octokit turns plugin-retry off and adds this hook instead (`octokit.ts`).
+ *
+ * The rules are plugin-retry's, so behaviour is unchanged: an error with an HTTP status of 400 or
+ * more (a request that got no answer has status 500 in Octokit) is retried unless the status says
+ * the request itself is wrong (DO_NOT_RETRY); at most `request.retries` times (default 3; a create
+ * that must not be repeated passes 0: `retry-create.ts`), after 1, 4, then 9 times `baseMs`.
+ * Secondary rate limits (403, 429) are another hook's: `secondary-limit.ts`.
+ */
+import type { ProbotOctokit } from "probot";
+import { sleep, statusOf } from "./retry-create.js";
+
+/** Statuses that another attempt would not change (plugin-retry's list). */
+export const DO_NOT_RETRY: ReadonlySet<number> = new Set([400, 401, 403, 404, 410, 422, 451]);
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_BASE_MS = 1000;
+
+export interface TransientRetryOptions {
+  /** Milliseconds of the first wait; the n-th waits n² times this. */
+  readonly baseMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** Whether another attempt may succeed: an Octokit request error whose status is not the request's fault. */
+export function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  const request = (error as { request?: unknown } | null)?.request;
+  return request !== undefined && status !== undefined && status >= 400 && !DO_NOT_RETRY.has(status);
+}
+
+/** Adds the hook to `octokit`. */
+export function retryTransient(octokit: Octokit, options: TransientRetryOptions = {}): void {
+  const baseMs = options.baseMs ?? DEFAULT_BASE_MS;
+  const wait = options.sleep ?? sleep;
+  octokit.hook.wrap("request", async (request, requestOptions) => {
+    const asked = (requestOptions.request as { retries?: unknown } | undefined)?.retries;
+    const retries = typeof asked === "number" ? asked : DEFAULT_RETRIES;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await request(requestOptions);
+      } catch (error) {
+        if (attempt >= retries || !isTransient(error)) throw error;
+        await wait((attempt + 1) ** 2 * baseMs);
+      }
+    }
+  });
+}

@@ -1,0 +1,69 @@
+import crypto from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { BACKDATE_S, jwtSigner, LIFETIME_S, RENEW_BEFORE_S } from "../../src/github/app-jwt.js";
+
+/** The app's JWT: GitHub's claims, RS256 under the app's key, signed once and kept until close to expiring. */
+
+const pair = crypto.generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: "spki", format: "pem" },
+  privateKeyEncoding: { type: "pkcs1", format: "pem" },
+});
+const T0 = 1_800_000_000;
+
+function decode(jwt: string): { header: unknown; claims: { iat: number; exp: number; iss: unknown }; valid: boolean } {
+  const [h = "", p = "", s = ""] = jwt.split(".");
+  return {
+    header: JSON.parse(Buffer.from(h, "base64url").toString()),
+    claims: JSON.parse(Buffer.from(p, "base64url").toString()),
+    valid: crypto.verify("sha256", Buffer.from(`${h}.${p}`), pair.publicKey, Buffer.from(s, "base64url")),
+  };
+}
+
+describe("jwtSigner", () => {
+  it("signs GitHub's claims with RS256 under the app's key", async () => {
+    const sign = jwtSigner(pair.privateKey, () => T0 * 1000 + 400);
+    const { jwt, expiresAt } = await sign(123);
+    const { header, claims, valid } = decode(jwt);
+    expect(valid).toBe(true);
+    expect(header).toEqual({ alg: "RS256", typ: "JWT" });
+    expect(claims).toEqual({ iat: T0 - BACKDATE_S, exp: T0 - BACKDATE_S + LIFETIME_S, iss: 123 });
+    expect(LIFETIME_S).toBeLessThanOrEqual(600); // GitHub refuses more than ten minutes
+    expect(expiresAt).toBe(new Date((T0 - BACKDATE_S + LIFETIME_S) * 1000).toISOString());
+  });
+
+  it("hands out the same JWT until fewer than RENEW_BEFORE_S seconds remain, then signs a new one", async () => {
+    let now = T0 * 1000;
+    const sign = jwtSigner(pair.privateKey, () => now);
+    const first = (await sign(123)).jwt;
+    const lastKept = T0 - BACKDATE_S + LIFETIME_S - RENEW_BEFORE_S;
+    now = lastKept * 1000;
+    expect((await sign(123)).jwt).toBe(first);
+    now = (lastKept + 1) * 1000;
+    const second = (await sign(123)).jwt;
+    expect(second).not.toBe(first);
+    expect(decode(second).claims.iat).toBe(lastKept + 1 - BACKDATE_S);
+  });
+
+  it("signs for a time difference without keeping it, and signs again for another app id", async () => {
+    const sign = jwtSigner(pair.privateKey, () => T0 * 1000);
+    const local = (await sign(123)).jwt;
+    const skewed = (await sign(123, 300)).jwt;
+    expect(decode(skewed).claims.iat).toBe(T0 + 300 - BACKDATE_S);
+    expect((await sign(123)).jwt).toBe(local);
+    const other = (await sign("Iv1.abc")).jwt;
+    expect(decode(other).claims.iss).toBe("Iv1.abc");
+  });
+
+  it("takes PKCS#8 and a key whose line breaks are escaped, as an environment variable holds it", async () => {
+    const pkcs8 = crypto.createPrivateKey(pair.privateKey).export({ type: "pkcs8", format: "pem" }).toString();
+    for (const key of [pkcs8, pair.privateKey.replace(/\n/g, "\\n")]) {
+      expect(decode((await jwtSigner(key, () => T0 * 1000)(1)).jwt).valid).toBe(true);
+    }
+  });
+
+  it("fails on first use, not before, when the key is not a key", async () => {
+    const sign = jwtSigner("not a key");
+    await expect(sign(1)).rejects.toThrow();
+  });
+});
