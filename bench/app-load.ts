@@ -75,6 +75,8 @@ export interface LoadSample {
   readonly appStartRssMiB: number | null;
   /** CPU used during the window (first send to drained or timed out), as % of one core. */
   readonly appCpuPct: number | null;
+  /** App CPU of the window per completed audit, in ms: what one audit costs, however the queue stood. */
+  readonly appCpuMsPerAudit: number | null;
   readonly benchCpuPct: number;
   readonly benchLoopDelayP99Ms: number;
   readonly benchLoopDelayMaxMs: number;
@@ -330,6 +332,7 @@ export async function runLoad(f: Fleet, options: LoadOptions): Promise<LoadSampl
       appWindowPeakRssMiB: windowMeasured && windowPeak !== null ? round1(windowPeak / 1024) : null,
       appStartRssMiB: startRss === null ? null : round1(startRss / 1024),
       appCpuPct: appCpu0 === null || appCpu1 === null ? null : round1(((appCpu1 - appCpu0) / wall) * 100),
+      appCpuMsPerAudit: appCpu0 === null || appCpu1 === null || latencies.length === 0 ? null : round1((appCpu1 - appCpu0) / latencies.length),
       benchCpuPct: round1(((benchCpu.user + benchCpu.system) / 1000 / wall) * 100),
       benchLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
       benchLoopDelayMaxMs: round1(loop.max / 1e6),
@@ -374,6 +377,7 @@ export function summarize(mode: AppMode, rate: number, seconds: number, f: Fleet
   const warmRss = samples.map((s) => s.appWarmRssMiB).filter((x): x is number => x !== null);
   const windowRss = samples.map((s) => s.appWindowPeakRssMiB).filter((x): x is number => x !== null);
   const cpu = samples.map((s) => s.appCpuPct).filter((x): x is number => x !== null);
+  const cpuPerAudit = samples.map((s) => s.appCpuMsPerAudit).filter((x): x is number => x !== null);
   return {
     mode,
     rate,
@@ -403,6 +407,7 @@ export function summarize(mode: AppMode, rate: number, seconds: number, f: Fleet
       appWarmRssMiB: warmRss.length > 0 ? round1(median(warmRss)) : null,
       appWindowPeakRssMiB: windowRss.length > 0 ? round1(median(windowRss)) : null,
       appCpuPct: cpu.length > 0 ? round1(median(cpu)) : null,
+      appCpuMsPerAudit: cpuPerAudit.length > 0 ? round1(median(cpuPerAudit)) : null,
       benchCpuPct: pick("benchCpuPct"),
       benchLoopDelayP99Ms: pick("benchLoopDelayP99Ms"),
       benchLoopDelayMaxMs: pick("benchLoopDelayMaxMs"),

@@ -124,7 +124,7 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRes
             const s = await runLoad(f, { mode: plan.mode, rate, seconds: plan.seconds, drainMs: plan.drainMs });
             samples.push(s);
             options.progress(
-              `  ${plan.mode} ${rate}/s run ${i + 1}/${options.runs}: sent ${s.sent} at ${s.achievedRate}/s, completed ${s.completed} (${s.completionRate}/s), p50 ${fmtMs(s.p50Ms)}, p99 ${fmtMs(s.p99Ms)} (completed: ${fmtMs(s.completedP50Ms)} / ${fmtMs(s.completedP99Ms)}), timeouts ${s.timeouts}, failed ${s.failed}${s.failures.length > 0 ? ` (${s.failures.join("; ")})` : ""}, RSS ${s.appPeakRssMiB} MiB, app CPU ${s.appCpuPct}%, load ${s.loadAverage1m}`,
+              `  ${plan.mode} ${rate}/s run ${i + 1}/${options.runs}: sent ${s.sent} at ${s.achievedRate}/s, completed ${s.completed} (${s.completionRate}/s), p50 ${fmtMs(s.p50Ms)}, p99 ${fmtMs(s.p99Ms)} (completed: ${fmtMs(s.completedP50Ms)} / ${fmtMs(s.completedP99Ms)}), timeouts ${s.timeouts}, failed ${s.failed}${s.failures.length > 0 ? ` (${s.failures.join("; ")})` : ""}, RSS ${s.appPeakRssMiB} MiB, app CPU ${s.appCpuPct}% (${s.appCpuMsPerAudit ?? "?"} ms an audit), load ${s.loadAverage1m}`,
             );
           }
           load.push(summarize(plan.mode, rate, plan.seconds, f, samples));
@@ -221,12 +221,12 @@ export function appTables(result: AppBenchResult): string {
       `${r.drainedRuns}/${r.runs}`,
       `${r.median.failed}`,
       `${r.median.appStartRssMiB} / ${r.median.appWarmRssMiB} / ${r.median.appWindowPeakRssMiB} / ${r.median.appPeakRssMiB} MiB`,
-      `${r.median.appCpuPct}%`,
+      `${r.median.appCpuPct}% / ${r.median.appCpuMsPerAudit ?? "?"} ms`,
       `${r.median.benchCpuPct}% / ${r.median.benchLoopDelayP99Ms} ms`,
     ]);
     out.push(
       table(
-        ["app", "offered", "sent at", "completed", "completion rate", "p50", "p99", "max", "completed p50/p99", "timeouts", "drained", "failed", "RSS start / warm / window peak / peak", "app CPU", "sim CPU / loop p99"],
+        ["app", "offered", "sent at", "completed", "completion rate", "p50", "p99", "max", "completed p50/p99", "timeouts", "drained", "failed", "RSS start / warm / window peak / peak", "app CPU / per audit", "sim CPU / loop p99"],
         rows,
       ),
     );
