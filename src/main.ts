@@ -1,5 +1,5 @@
 /**
- * The server: `npm start` (`node --max-old-space-size=1024 lib/src/main.js`). Probot's `run`, as `probot run` does it (the
+ * The server: `npm start` (`node --max-old-space-size=1024 --max-semi-space-size=2 lib/src/main.js`). Probot's `run`, as `probot run` does it (the
  * environment and `.env`, the setup page when the app has no credentials yet, `/ping`), with the
  * app's Octokit: GitHub's write budget per installation instead of Probot's fixed write pacing
  * (`github/octokit.ts`). A configuration that cannot start (an unknown LOG_LEVEL, no APP_ID in

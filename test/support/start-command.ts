@@ -1,7 +1,7 @@
 /**
  * How the app is started: `npm start` (package.json) is `node [options] <entry>`, and the
  * Dockerfile's CMD is the same command (a test holds them equal). The end-to-end tests and the app
- * benchmark start the app this way, options included (the heap limit changes how V8 sizes its heap:
+ * benchmark start the app this way, options included (the heap sizes change how much memory V8 takes:
  * README, "Memory").
  */
 import fs from "node:fs";
