@@ -5,7 +5,7 @@ import type { Checklist, CheckEntry, PhaseConfig } from "../config/types.js";
 import { linkTargets } from "../claims/link.js";
 import { extractClaims } from "../claims/extract.js";
 import { verifyDocument, type DocumentInput } from "../claims/verify.js";
-import { compareByPath, comparePathBytes } from "../snapshot/path-order.js";
+import { compareByPath, comparePathBytes, findByPath, holdsUnder } from "../snapshot/path-order.js";
 import type { FileEntry, RepoSnapshot, SkippedEntry, SkipReason } from "../snapshot/types.js";
 import { mapLimit } from "./map-limit.js";
 import { listingFingerprint, resultKey, type AuditMemo } from "./memo.js";
@@ -52,13 +52,13 @@ export async function runAudit(
   const docs = [...new Set(phases.flatMap((p) => (p.doc !== undefined ? [p.doc] : [])))];
   const listing = await snapshot.list([...patterns, ...[...plans.values()].flatMap((p) => p.lists), ...docs]);
   const wanted = globMatcher(patterns);
-  const byPath = new Map(listing.files.map((f) => [f.path, f]));
   const memo = options.memo;
   const fingerprint = memo !== undefined ? listingFingerprint(listing.files, listing.skipped) : "";
   const matchListing = (universe: "files" | "all", globs: readonly string[], paths: readonly string[]): string[] =>
     memo !== undefined ? memo.matches(fingerprint, universe, globs, () => matchPaths(globs, paths)) : matchPaths(globs, paths);
   const filePaths = listing.files.map((f) => f.path);
-  const needed = matchListing("files", patterns, filePaths).map((p) => byPath.get(p) as FileEntry);
+  // Looked up by binary search in the sorted listing: no map of every path for each audit.
+  const needed = matchListing("files", patterns, filePaths).map((p) => findByPath(listing.files, p) as FileEntry);
 
   const texts = new Map<string, string>();
   const skipped = new Map<string, SkipReason>();
@@ -78,7 +78,7 @@ export async function runAudit(
 
   const docReads = new Map<string, DocumentInput["read"]>();
   await mapLimit(docs, options.readConcurrency ?? 16, async (doc) => {
-    const read = await readDocument(snapshot, doc, byPath, skipped);
+    const read = await readDocument(snapshot, doc, listing.files, skipped);
     // Extracted once, however many phases name the document.
     docReads.set(doc, read.ok ? { ...read, extracted: extractClaims(read.text) } : read);
   });
@@ -203,14 +203,14 @@ function orderPhases(configs: readonly PhaseConfig[], reports: readonly PhaseRep
 async function readDocument(
   snapshot: RepoSnapshot,
   doc: string,
-  listed: ReadonlyMap<string, FileEntry>,
+  files: readonly FileEntry[],
   skipped: ReadonlyMap<string, SkipReason>,
 ): Promise<DocumentInput["read"]> {
   const reason = skipped.get(doc);
   if (reason !== undefined) return { ok: false, status: "unreadable", error: `${doc} was not read (${reason})` };
-  if (!listed.has(doc)) {
+  if (findByPath(files, doc) === undefined) {
     const prefix = `${doc}/`;
-    const isDirectory = [...listed.keys(), ...skipped.keys()].some((p) => p.startsWith(prefix));
+    const isDirectory = holdsUnder(files, doc) || [...skipped.keys()].some((p) => p.startsWith(prefix));
     return { ok: false, status: isDirectory ? "unreadable" : "missing", error: isDirectory ? `${doc} is a directory, not a document` : `${doc} is not in the repository` };
   }
   const read = await snapshot.read(doc);

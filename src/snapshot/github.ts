@@ -2,7 +2,7 @@ import { literalBase } from "../check/glob.js";
 import type { BlobCache } from "../github/blob-cache.js";
 import type { GitDataClient, TreeEntry, TreeListing } from "../github/types.js";
 import { decodeFile } from "./decode.js";
-import { compareByPath, comparePathBytes, lowerBound } from "./path-order.js";
+import { compareByPath, comparePathBytes, findByPath } from "./path-order.js";
 import {
   DEFAULT_MAX_FILE_BYTES,
   type FileEntry,
@@ -341,19 +341,14 @@ export class GitHubSnapshot implements RepoSnapshot {
   }
 
   private fileAt(path: string): FileEntry | undefined {
-    return this.full !== null ? findSorted(this.full.files, path) : this.knownFiles.get(path);
+    return this.full !== null ? findByPath(this.full.files, path) : this.knownFiles.get(path);
   }
 
   private skippedAt(path: string): SkippedEntry | undefined {
-    return this.full !== null ? findSorted(this.full.skipped, path) : this.knownSkipped.get(path);
+    return this.full !== null ? findByPath(this.full.skipped, path) : this.knownSkipped.get(path);
   }
 }
 
-/** The entry of `path` in entries sorted by `compareByPath`, by binary search. */
-function findSorted<T extends { readonly path: string }>(sorted: readonly T[], path: string): T | undefined {
-  const found = sorted[lowerBound(sorted, path, (e) => e.path)];
-  return found?.path === path ? found : undefined;
-}
 
 /** Files and skipped entries of tree entries whose paths are relative to `prefix`. */
 function classify(tree: readonly TreeEntry[], prefix: string, maxFileBytes: number): Classified {

@@ -34,3 +34,16 @@ export function lowerBound<T>(sorted: readonly T[], key: string, keyOf: (item: T
   }
   return lo;
 }
+
+/** The entry of `path` in entries sorted by `compareByPath`, by binary search. */
+export function findByPath<T extends { readonly path: string }>(sorted: readonly T[], path: string): T | undefined {
+  const found = sorted[lowerBound(sorted, path, (e) => e.path)];
+  return found?.path === path ? found : undefined;
+}
+
+/** Whether any of `sorted` (by `compareByPath`) lies under the directory `dir` (no trailing slash). */
+export function holdsUnder(sorted: ReadonlyArray<{ readonly path: string }>, dir: string): boolean {
+  // Paths under `dir/` sort together, from the first one not below `dir/`.
+  const prefix = `${dir}/`;
+  return sorted[lowerBound(sorted, prefix, (e) => e.path)]?.path.startsWith(prefix) === true;
+}
