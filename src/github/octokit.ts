@@ -52,6 +52,8 @@ type Options = Record<string, unknown> & {
   writeBudget?: { readonly key: string };
   /** First wait before a transient error is retried (`retry-transient.ts`); tests shorten it. */
   retryBaseMs?: number;
+  /** False when the client was built with plugin-retry's `retry: { enabled: false }`: no retries at all. */
+  retryTransient?: boolean;
 };
 
 /** Whether a request spends the write budget, and the comment budget. */
@@ -74,6 +76,7 @@ function writeBudgetPlugin(octokit: InstanceType<typeof ProbotOctokit>, options:
 
 /** The plugin: transient errors sent again, in place of plugin-retry. */
 function retryPlugin(octokit: InstanceType<typeof ProbotOctokit>, options: Options): void {
+  if (options.retryTransient === false) return;
   retryTransient(octokit, options.retryBaseMs !== undefined ? { baseMs: options.retryBaseMs } : {});
 }
 
@@ -105,7 +108,9 @@ export const PhaseGateOctokit = ProbotOctokit.defaults((options: Options) => {
     ...options,
     auth: withSharedJwt(options.auth),
     throttle: { ...options.throttle, enabled: false },
+    // plugin-retry off; its own option still turns retries off (`retryPlugin`).
     retry: { enabled: false },
+    retryTransient: (options.retry as { enabled?: unknown } | undefined)?.enabled !== false,
     writeBudget: { key },
   };
 }).plugin(writeBudgetPlugin as never, retryPlugin as never);

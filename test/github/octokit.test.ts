@@ -139,6 +139,10 @@ describe("PhaseGateOctokit through Probot", () => {
       nock("https://api.github.com").get("/repos/o/r").times(2).reply(500);
       await expect(get(octokit(), { retries: 1 })).rejects.toMatchObject({ status: 500 });
       expect(nock.pendingMocks()).toEqual([]);
+      // plugin-retry's own switch still means no retries.
+      nock("https://api.github.com").get("/repos/o/r").reply(502);
+      await expect(get(new PhaseGateOctokit({ auth: "token", retry: { enabled: false } }))).rejects.toMatchObject({ status: 502 });
+      expect(nock.pendingMocks()).toEqual([]);
     });
 
     it("waits 1, 4, then 9 times the base between attempts", async () => {
