@@ -108,9 +108,11 @@ export const PhaseGateOctokit = ProbotOctokit.defaults((options: Options) => {
     ...options,
     auth: withSharedJwt(options.auth),
     throttle: { ...options.throttle, enabled: false },
-    // plugin-retry off; its own option still turns retries off (`retryPlugin`).
+    // plugin-retry off; its own option still turns retries off (`retryPlugin`). Options this
+    // function already saw (an installation's client is built from the app client's options,
+    // `retry: { enabled: false }` included) keep what was decided then.
     retry: { enabled: false },
-    retryTransient: (options.retry as { enabled?: unknown } | undefined)?.enabled !== false,
+    retryTransient: options.retryTransient ?? (options.retry as { enabled?: unknown } | undefined)?.enabled !== false,
     writeBudget: { key },
   };
 }).plugin(writeBudgetPlugin as never, retryPlugin as never);

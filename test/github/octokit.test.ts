@@ -109,6 +109,19 @@ describe("PhaseGateOctokit through Probot", () => {
     expect(JSON.parse(Buffer.from(p, "base64url").toString()).iss).toBe(123);
   });
 
+  it("retries a transient error on an installation's client (built from the app client's options)", async () => {
+    const scope = nock("https://api.github.com")
+      .post("/app/installations/9301/access_tokens")
+      .reply(201, TOKEN)
+      .get("/repos/o/r")
+      .reply(502)
+      .get("/repos/o/r")
+      .reply(200, { id: 3 });
+    const octokit = await new Probot({ appId: 123, privateKey, Octokit: PhaseGateOctokit.defaults({ retryBaseMs: 1 }) }).auth(9301);
+    await expect(octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" })).resolves.toMatchObject({ data: { id: 3 } });
+    expect(scope.pendingMocks()).toEqual([]);
+  });
+
   describe("transient errors (plugin-retry's rules, without plugin-retry)", () => {
     const octokit = () => new PhaseGateOctokit({ auth: "token", retryBaseMs: 1 });
     const get = (o: InstanceType<typeof PhaseGateOctokit>, request: object = {}) =>
