@@ -23,7 +23,7 @@
  *
  * Two more of Probot's defaults are replaced for their cost under load (app benchmark, CPU
  * profile), with the same behaviour: plugin-retry by `retry-transient.ts` (plugin-retry builds a
- * Bottleneck limiter per request), and auth-app's JWT per installation token by one JWT for the app
+ * Bottleneck limiter per request; a 429 is now left to the rate-limit hook), and auth-app's JWT per installation token by one JWT for the app
  * (`app-jwt.ts`).
  *
  * The key is the installation id of an `app.auth(id)` client; other clients

@@ -4,17 +4,21 @@
  * for every request, retried or not, which was 5 % of the app's CPU under load (app benchmark,
  * CPU profile). The app's Octokit turns plugin-retry off and adds this hook instead (`octokit.ts`).
  *
- * The rules are plugin-retry's, so behaviour is unchanged: an error with an HTTP status of 400 or
+ * The rules are plugin-retry's but for 429 (see DO_NOT_RETRY): an error with an HTTP status of 400 or
  * more (a request that got no answer has status 500 in Octokit) is retried unless the status says
  * the request itself is wrong (DO_NOT_RETRY); at most `request.retries` times (default 3; a create
  * that must not be repeated passes 0: `retry-create.ts`), after 1, 4, then 9 times `baseMs`.
- * Secondary rate limits (403, 429) are another hook's: `secondary-limit.ts`.
+ * Rate limits (403, 429) are another hook's: `secondary-limit.ts`.
  */
 import type { ProbotOctokit } from "probot";
 import { sleep, statusOf } from "./retry-create.js";
 
-/** Statuses that another attempt would not change (plugin-retry's list). */
-export const DO_NOT_RETRY: ReadonlySet<number> = new Set([400, 401, 403, 404, 410, 422, 451]);
+/**
+ * Statuses another attempt at once would not change: plugin-retry's list, and 429, which
+ * plugin-retry sent again after 1, 4 and 9 s whatever `retry-after` said; the secondary-limit hook
+ * waits it out as GitHub asks instead.
+ */
+export const DO_NOT_RETRY: ReadonlySet<number> = new Set([400, 401, 403, 404, 410, 422, 429, 451]);
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_BASE_MS = 1000;
 

@@ -142,7 +142,7 @@ describe("PhaseGateOctokit through Probot", () => {
     });
 
     it("does not send again what the request's own fault refused, nor a request that asks for no retries", async () => {
-      for (const status of [400, 401, 403, 404, 410, 422, 451]) {
+      for (const status of [400, 401, 403, 404, 410, 422, 429, 451]) {
         nock("https://api.github.com").get("/repos/o/r").reply(status, { message: "no" });
         await expect(get(octokit())).rejects.toMatchObject({ status });
         expect(nock.pendingMocks()).toEqual([]);
