@@ -34,19 +34,23 @@ const HEADER = base64url({ alg: "RS256", typ: "JWT" });
  */
 export function jwtSigner(privateKey: string, now: () => number = Date.now): CreateJwt {
   let key: crypto.KeyObject | undefined;
-  let kept: { readonly appId: string; readonly jwt: string; readonly exp: number } | undefined;
-  return async (appId, timeDifference = 0) => {
+  let kept: { readonly appId: string; readonly jwt: string; readonly iat: number; readonly exp: number } | undefined;
+  return async (appId, difference) => {
     const nowS = Math.floor(now() / 1000);
-    if (timeDifference === 0 && kept !== undefined && kept.appId === String(appId) && kept.exp - nowS >= RENEW_BEFORE_S) {
+    // Any time difference (0 included) is auth-app retrying after GitHub refused a JWT: sign anew.
+    if (difference !== undefined) kept = undefined;
+    // A clock that went back since the kept one was signed would make its `iat` a future time.
+    if (kept !== undefined && kept.appId === String(appId) && kept.exp - nowS >= RENEW_BEFORE_S && nowS >= kept.iat + BACKDATE_S) {
       return { jwt: kept.jwt, expiresAt: new Date(kept.exp * 1000).toISOString() };
     }
     key ??= crypto.createPrivateKey(privateKey.replace(/\\n/g, "\n"));
+    const timeDifference = difference ?? 0;
     const iat = nowS + timeDifference - BACKDATE_S;
     const exp = iat + LIFETIME_S;
     const body = `${HEADER}.${base64url({ iat, exp, iss: appId })}`;
     const jwt = `${body}.${crypto.sign("sha256", Buffer.from(body), key).toString("base64url")}`;
     // Kept only on the local clock: a JWT made for a time difference is for the retry that asked.
-    if (timeDifference === 0) kept = { appId: String(appId), jwt, exp };
+    if (difference === undefined) kept = { appId: String(appId), jwt, iat, exp };
     return { jwt, expiresAt: new Date(exp * 1000).toISOString() };
   };
 }

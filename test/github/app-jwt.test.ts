@@ -55,6 +55,20 @@ describe("jwtSigner", () => {
     expect(decode(other).claims.iss).toBe("Iv1.abc");
   });
 
+  it("signs anew when auth-app retries with any time difference, 0 included, and when the clock went back", async () => {
+    let now = T0 * 1000;
+    const sign = jwtSigner(pair.privateKey, () => now);
+    const first = (await sign(123)).jwt;
+    now += 5_000;
+    const retried = (await sign(123, 0)).jwt;
+    expect(retried).not.toBe(first);
+    const kept = (await sign(123)).jwt;
+    now -= 300_000;
+    const afterStep = (await sign(123)).jwt;
+    expect(afterStep).not.toBe(kept);
+    expect(decode(afterStep).claims.iat).toBe(T0 + 5 - 300 - BACKDATE_S);
+  });
+
   it("takes PKCS#8 and a key whose line breaks are escaped, as an environment variable holds it", async () => {
     const pkcs8 = crypto.createPrivateKey(pair.privateKey).export({ type: "pkcs8", format: "pem" }).toString();
     for (const key of [pkcs8, pair.privateKey.replace(/\n/g, "\\n")]) {
