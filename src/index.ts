@@ -66,7 +66,8 @@ export function createApp(options: AppOptions = {}): PhaseGateApp {
     const identity = new AppIdentityCache(async (): Promise<AppIdentity> => fetchAppIdentity(await app.auth()));
     const deps: AuditDeps = {
       // `app.auth(id)` gives each installation its own throttling bucket (context.octokit shares one);
-      // secondary rate limits, which Probot only logs, are waited out (`github/secondary-limit.ts`).
+      // secondary rate limits, which Probot only logs, are waited out (`github/secondary-limit.ts`;
+      // the app's Octokit gives every client that hook, this gives it whatever Octokit the app runs with).
       auth: async (installationId) => waitOutSecondaryLimits(await app.auth(installationId), { log: app.log }),
       identity: () => identity.get(),
       registry,

@@ -23,8 +23,8 @@
  *
  * Two more of Probot's defaults are replaced for their cost under load (app benchmark, CPU
  * profile), with the same behaviour: plugin-retry by `retry-transient.ts` (plugin-retry builds a
- * Bottleneck limiter per request; a 429 is now left to the rate-limit hook), and auth-app's JWT per installation token by one JWT for the app
- * (`app-jwt.ts`).
+ * Bottleneck limiter per request; a 429 is left to the rate-limit hook, which every client has),
+ * and auth-app's JWT per installation token by one JWT for the app (`app-jwt.ts`).
  *
  * The key is the installation id of an `app.auth(id)` client; other clients
  * (`context.octokit`, the app's JWT client) share one key. The buckets live in the process: run one
@@ -33,6 +33,7 @@
 import { ProbotOctokit } from "probot";
 import { jwtSigner, type CreateJwt } from "./app-jwt.js";
 import { retryTransient } from "./retry-transient.js";
+import { waitOutSecondaryLimits } from "./secondary-limit.js";
 import { TokenBuckets } from "./token-buckets.js";
 
 export const WRITE_BURST = 15;
@@ -80,6 +81,16 @@ function retryPlugin(octokit: InstanceType<typeof ProbotOctokit>, options: Optio
   retryTransient(octokit, options.retryBaseMs !== undefined ? { baseMs: options.retryBaseMs } : {});
 }
 
+/**
+ * The plugin: rate limits waited out on every client (`secondary-limit.ts`), the app's own and
+ * `context.octokit` too; `src/index.ts` adds the same hook (once per client) to installation
+ * clients, whatever Octokit the app runs with.
+ */
+function rateLimitPlugin(octokit: InstanceType<typeof ProbotOctokit>): void {
+  // Probot gives every client its pino logger (typed as Octokit's), which takes (object, message).
+  waitOutSecondaryLimits(octokit, { log: octokit.log as unknown as { warn(obj: object, msg: string): void } });
+}
+
 /** One signer per private key (in practice one): its JWT is shared by every client of the app. */
 let signer: { readonly privateKey: string; readonly createJwt: CreateJwt } | undefined;
 
@@ -115,4 +126,4 @@ export const PhaseGateOctokit = ProbotOctokit.defaults((options: Options) => {
     retryTransient: options.retryTransient ?? (options.retry as { enabled?: unknown } | undefined)?.enabled !== false,
     writeBudget: { key },
   };
-}).plugin(writeBudgetPlugin as never, retryPlugin as never);
+}).plugin(writeBudgetPlugin as never, retryPlugin as never, rateLimitPlugin as never);

@@ -23,8 +23,8 @@ afterEach(() => {
 
 const TOKEN = { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {}, repository_selection: "all" };
 
-function probot(): Probot {
-  return new Probot({ appId: 123, privateKey, Octokit: PhaseGateOctokit });
+function probot(Octokit: typeof PhaseGateOctokit = PhaseGateOctokit): Probot {
+  return new Probot({ appId: 123, privateKey, Octokit });
 }
 
 describe("PhaseGateOctokit through Probot", () => {
@@ -117,7 +117,7 @@ describe("PhaseGateOctokit through Probot", () => {
       .reply(502)
       .get("/repos/o/r")
       .reply(200, { id: 3 });
-    const octokit = await new Probot({ appId: 123, privateKey, Octokit: PhaseGateOctokit.defaults({ retryBaseMs: 1 }) }).auth(9301);
+    const octokit = await probot(PhaseGateOctokit.defaults({ retryBaseMs: 1 })).auth(9301);
     await expect(octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" })).resolves.toMatchObject({ data: { id: 3 } });
     expect(scope.pendingMocks()).toEqual([]);
   });
@@ -133,6 +133,12 @@ describe("PhaseGateOctokit through Probot", () => {
       expect(scope.pendingMocks()).toEqual([]);
       nock("https://api.github.com").get("/repos/o/r").times(4).reply(503);
       await expect(get(octokit())).rejects.toMatchObject({ status: 503 });
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it("leaves a 429 to the rate-limit hook, which every client has: waited out as retry-after says, then sent again", async () => {
+      nock("https://api.github.com").get("/repos/o/r").reply(429, { message: "slow down" }, { "retry-after": "0" }).get("/repos/o/r").reply(200, { id: 4 });
+      await expect(get(octokit())).resolves.toMatchObject({ data: { id: 4 } });
       expect(nock.pendingMocks()).toEqual([]);
     });
 
