@@ -10,8 +10,11 @@
  *
  * Claims as GitHub documents them: `iat` a minute in the past (clock drift), `exp` ten minutes
  * after `iat`, `iss` the app id; RS256. A JWT is signed again when fewer than RENEW_BEFORE_S
- * seconds remain, and whenever auth-app asks with a time difference (GitHub said the clocks
- * differ).
+ * seconds remain, and whenever auth-app asks with a time difference: GitHub refused a JWT and
+ * auth-app measured GitHub's clock minus ours from the answer's `Date`. That difference is kept
+ * and used from then on, for the claims and for when to renew, so a clock that is off by more than
+ * the minute of backdating costs one refused request, not one every few minutes (a later
+ * difference replaces it: a clock put right is refused once more, then measured again).
  */
 import crypto from "node:crypto";
 
@@ -35,22 +38,25 @@ const HEADER = base64url({ alg: "RS256", typ: "JWT" });
 export function jwtSigner(privateKey: string, now: () => number = Date.now): CreateJwt {
   let key: crypto.KeyObject | undefined;
   let kept: { readonly appId: string; readonly jwt: string; readonly iat: number; readonly exp: number } | undefined;
+  /** GitHub's clock minus ours, in seconds, as auth-app last measured it. */
+  let skew = 0;
   return async (appId, difference) => {
-    const nowS = Math.floor(now() / 1000);
-    // Any time difference (0 included) is auth-app retrying after GitHub refused a JWT: sign anew.
-    if (difference !== undefined) kept = undefined;
+    // Any time difference (0 included) is auth-app retrying after GitHub refused a JWT: sign anew, on GitHub's clock.
+    if (difference !== undefined) {
+      kept = undefined;
+      skew = difference;
+    }
+    const githubS = Math.floor(now() / 1000) + skew;
     // A clock that went back since the kept one was signed would make its `iat` a future time.
-    if (kept !== undefined && kept.appId === String(appId) && kept.exp - nowS >= RENEW_BEFORE_S && nowS >= kept.iat + BACKDATE_S) {
+    if (kept !== undefined && kept.appId === String(appId) && kept.exp - githubS >= RENEW_BEFORE_S && githubS >= kept.iat + BACKDATE_S) {
       return { jwt: kept.jwt, expiresAt: new Date(kept.exp * 1000).toISOString() };
     }
     key ??= crypto.createPrivateKey(privateKey.replace(/\\n/g, "\n"));
-    const timeDifference = difference ?? 0;
-    const iat = nowS + timeDifference - BACKDATE_S;
+    const iat = githubS - BACKDATE_S;
     const exp = iat + LIFETIME_S;
     const body = `${HEADER}.${base64url({ iat, exp, iss: appId })}`;
     const jwt = `${body}.${crypto.sign("sha256", Buffer.from(body), key).toString("base64url")}`;
-    // Kept only on the local clock: a JWT made for a time difference is for the retry that asked.
-    if (difference === undefined) kept = { appId: String(appId), jwt, iat, exp };
+    kept = { appId: String(appId), jwt, iat, exp };
     return { jwt, expiresAt: new Date(exp * 1000).toISOString() };
   };
 }

@@ -45,14 +45,36 @@ describe("jwtSigner", () => {
     expect(decode(second).claims.iat).toBe(lastKept + 1 - BACKDATE_S);
   });
 
-  it("signs for a time difference without keeping it, and signs again for another app id", async () => {
+  it("signs again for another app id", async () => {
     const sign = jwtSigner(pair.privateKey, () => T0 * 1000);
-    const local = (await sign(123)).jwt;
-    const skewed = (await sign(123, 300)).jwt;
-    expect(decode(skewed).claims.iat).toBe(T0 + 300 - BACKDATE_S);
-    expect((await sign(123)).jwt).toBe(local);
+    const first = (await sign(123)).jwt;
     const other = (await sign("Iv1.abc")).jwt;
     expect(decode(other).claims.iss).toBe("Iv1.abc");
+    expect(other).not.toBe(first);
+  });
+
+  it("keeps the time difference auth-app measured: later JWTs are on GitHub's clock, and renewed by it", async () => {
+    // Our clock is 200 s behind GitHub's: more than the minute of backdating.
+    let now = T0 * 1000;
+    const sign = jwtSigner(pair.privateKey, () => now);
+    const local = (await sign(123)).jwt;
+    const skewed = (await sign(123, 200)).jwt;
+    expect(skewed).not.toBe(local);
+    expect(decode(skewed).claims.iat).toBe(T0 + 200 - BACKDATE_S);
+    // Kept, and handed out without a difference from then on.
+    expect((await sign(123)).jwt).toBe(skewed);
+    // Renewed when fewer than RENEW_BEFORE_S seconds remain on GitHub's clock (on ours it would be 200 s later).
+    const lastKept = T0 - BACKDATE_S + LIFETIME_S - RENEW_BEFORE_S;
+    now = lastKept * 1000;
+    expect((await sign(123)).jwt).toBe(skewed);
+    now = (lastKept + 1) * 1000;
+    const renewed = (await sign(123)).jwt;
+    expect(renewed).not.toBe(skewed);
+    expect(decode(renewed).claims.iat).toBe(lastKept + 1 + 200 - BACKDATE_S);
+    // A clock put right is measured again: the new difference replaces the old one.
+    const corrected = (await sign(123, 0)).jwt;
+    expect(decode(corrected).claims.iat).toBe(lastKept + 1 - BACKDATE_S);
+    expect((await sign(123)).jwt).toBe(corrected);
   });
 
   it("signs anew when auth-app retries with any time difference, 0 included, and when the clock went back", async () => {

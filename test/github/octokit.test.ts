@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
 import nock from "nock";
+import { pino } from "pino";
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { budgetsOf, notifyingBudget, NOTIFYING_BURST, NOTIFYING_PER_MINUTE, PhaseGateOctokit, WRITE_BURST, writeBudget, WRITES_PER_MINUTE } from "../../src/github/octokit.js";
@@ -107,6 +108,40 @@ describe("PhaseGateOctokit through Probot", () => {
     const [h = "", p = "", s = ""] = (bearers[0] ?? "").replace(/^bearer /, "").split(".");
     expect(crypto.verify("sha256", Buffer.from(`${h}.${p}`), crypto.createPublicKey(privateKey), Buffer.from(s, "base64url"))).toBe(true);
     expect(JSON.parse(Buffer.from(p, "base64url").toString()).iss).toBe(123);
+  });
+
+  it("keeps the clock difference GitHub's refusal showed: one refused request, not one per installation", async () => {
+    // Our clock runs 200 s ahead of GitHub's, so a JWT's `iat` (60 s back) is in GitHub's future.
+    const ahead = 200;
+    const githubNow = (): number => Math.floor(Date.now() / 1000) - ahead;
+    const answers: number[] = [];
+    // Room for a fourth token request: without the kept difference, the second installation is refused too.
+    nock("https://api.github.com")
+      .post(/^\/app\/installations\/(9211|9212)\/access_tokens$/)
+      .times(4)
+      .reply(function () {
+        const claims = JSON.parse(Buffer.from(String(this.req.headers.authorization).split(".")[1] ?? "", "base64url").toString()) as { iat: number };
+        const refused = claims.iat > githubNow();
+        answers.push(refused ? 401 : 201);
+        return refused
+          ? [401, { message: "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued" }, { date: new Date(githubNow() * 1000).toUTCString() }]
+          : [201, TOKEN];
+      });
+    const reads = nock("https://api.github.com").get("/repos/o/r").times(2).reply(200, { id: 1 });
+    // A key of its own: the signer (one per key) starts without a measured difference.
+    const key = crypto.generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+    const app = new Probot({ appId: 123, privateKey: key, Octokit: PhaseGateOctokit, log: pino({ level: "silent" }) });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() });
+    try {
+      for (const id of [9211, 9212]) {
+        await (await app.auth(id)).request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" });
+        vi.setSystemTime(Date.now() + 30_000);
+      }
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(reads.pendingMocks()).toEqual([]);
+    expect(answers).toEqual([401, 201, 201]);
   });
 
   it("retries a transient error on an installation's client (built from the app client's options)", async () => {
