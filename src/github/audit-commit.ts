@@ -211,9 +211,11 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
   if (!control.isCurrent()) return superseded(shaLog, sha);
   const runTarget: CheckRunTarget = { owner, repo, headSha: sha, appId: identity.id };
   const publishOptions = deps.now ? { now: deps.now } : {};
+  // What GitHub sent on its own leaves a run that already shows this result alone; a person's re-run rewrites it.
+  const resultOptions = { ...publishOptions, skipUnchanged: !readsFresh(request) };
 
   if (!read.ok) {
-    await publishConfigError(octokit, runTarget, read.errors, CHECKLIST_PATH, publishOptions);
+    await publishConfigError(octokit, runTarget, read.errors, CHECKLIST_PATH, resultOptions);
     for (const command of commands) {
       await reply(octokit, request, command, identity, configErrorReply(read.errors.map(formatConfigError)));
       await react(octokit, { owner, repo, commentId: command.commentId }, "confused");
@@ -232,7 +234,7 @@ async function run(deps: AuditDeps, request: AuditRequest, control: JobControl, 
       await closeCheckRuns(octokit, runTarget, phases, runs, supersededClosing(sha), publishOptions);
       return superseded(shaLog, sha);
     }
-    await completeCheckRuns(octokit, runTarget, report, runs, publishOptions);
+    await completeCheckRuns(octokit, runTarget, report, runs, resultOptions);
   } catch (error) {
     // No run stays in progress forever: those this job opened say it could not finish (best effort).
     const closing = { title: "The audit could not finish", summary: `phase-gate could not finish auditing ${sha}: ${describeError(error)}. Re-run the check to try again.`, createMissing: true };

@@ -9,12 +9,21 @@
  * missing ones are sent; annotations of an earlier audit that no longer hold are counted in the
  * run's text (they stay on GitHub).
  *
+ * Unchanged runs: the last request that completes a run ends its summary with a hidden marker, a
+ * digest of everything the run was sent (`outputMarker`). An automatic audit (`skipUnchanged`: a
+ * push, a pull request, a check suite; not a person's re-run) that finds a phase's run completed
+ * with the same conclusion and digest sends nothing for it, not even the listing of its
+ * annotations: the push and the `synchronize` of one pull-request head, or a redelivery, cost one
+ * listing instead of a read and a write per phase. Only the last request carries the marker, so a
+ * run whose batches of annotations did not all arrive is never taken for complete.
+ *
  * The "phase-gate configuration" run: created failing when the checklist is invalid (and then no
  * phase run is created). When a later audit of the same commit finds the checklist valid (the
  * checklist is read from the default branch, so it can change without a new commit), that run is
  * completed `success` with a note, so a stale failure does not stay on the commit. Runs of phases
  * that are no longer in the checklist are completed `neutral` with a note for the same reason.
  */
+import crypto from "node:crypto";
 import { createOnce } from "./retry-create.js";
 import type { ProbotOctokit } from "probot";
 import type { AuditReport } from "../audit/types.js";
@@ -26,6 +35,7 @@ import {
   checkRunOutput,
   CONFIG_CHECK_RUN_NAME,
   configErrorOutput,
+  OUTPUT_MAX_BYTES,
   type CheckRunAnnotation,
   type CheckRunOutput,
 } from "../report/check-run.js";
@@ -61,6 +71,8 @@ export interface PublishOptions {
   readonly maxAnnotations?: number;
   /** Waits before looking again after a create that failed with a 5xx (default CREATE_RETRY_DELAYS_MS). */
   readonly retryDelaysMs?: readonly number[];
+  /** Send nothing for a run found completed with the same output (its marker): automatic audits; a person's re-run writes. */
+  readonly skipUnchanged?: boolean;
 }
 
 /** `external_id` of the run of a phase. */
@@ -85,15 +97,47 @@ export class CheckRunIds extends Map<string, number> {
   readonly completed = new Set<number>();
   /** Whether the runs were looked up (`findCheckRuns`): then a phase without an id has no run yet. */
   found = false;
+  /** The reused runs as listed (status, conclusion, output marker): what `skipUnchanged` compares with. */
+  readonly listed = new Map<number, ExistingRun>();
 }
 
 /** A check run of this app on the commit, as listed. */
-interface ExistingRun {
+export interface ExistingRun {
   readonly id: number;
   readonly name: string;
   readonly externalId: string | null;
   readonly status: string;
   readonly conclusion: string | null;
+  /** The digest of the summary's marker (`outputMarker`), when it ends with one. */
+  readonly digest: string | null;
+}
+
+const MARKER = /<!-- phase-gate:output:([A-Za-z0-9_-]{1,64}) -->\n?$/;
+
+/**
+ * The hidden line that ends the summary of a completed run: a digest of all the run was sent (its
+ * name, details link, conclusion, title, summary, text and annotations). Markdown does not show it.
+ */
+export function outputMarker(output: CheckRunOutput, detailsUrl?: string): string {
+  const sent = [output.name, detailsUrl ?? null, output.conclusion, output.title, output.summary, output.text, output.annotations];
+  return `<!-- phase-gate:output:${crypto.createHash("sha256").update(JSON.stringify(sent)).digest("base64url").slice(0, 32)} -->\n`;
+}
+
+/** The digest a listed summary ends with, or null. */
+export function markedDigest(summary: string | null | undefined): string | null {
+  return summary == null ? null : (MARKER.exec(summary)?.[1] ?? null);
+}
+
+/** Whether a run as listed already shows `output` in full, completed. */
+function showsAlready(run: ExistingRun | undefined, output: CheckRunOutput, detailsUrl: string | undefined): boolean {
+  if (run === undefined || run.status !== "completed" || run.conclusion !== output.conclusion || run.digest === null) return false;
+  return markedDigest(outputMarker(output, detailsUrl)) === run.digest;
+}
+
+/** `summary` ended by `marker`; alone when both would pass GitHub's limit (such a run is always sent again). */
+export function withMarker(summary: string, marker: string): string {
+  const marked = `${summary}${summary.endsWith("\n") ? "" : "\n"}${marker}`;
+  return Buffer.byteLength(marked, "utf8") <= OUTPUT_MAX_BYTES ? marked : summary;
 }
 
 /** `details_url` of a run, when the target names one. */
@@ -121,7 +165,7 @@ async function listOwnRuns(octokit: ChecksOctokit, target: CheckRunTarget): Prom
       const externalId = run.external_id ?? null;
       const ours = run.name.startsWith(CHECK_RUN_NAME_PREFIX) || run.name === CONFIG_CHECK_RUN_NAME || (externalId?.startsWith("phase-gate") ?? false);
       if (!ours) continue;
-      runs.push({ id: run.id, name: run.name, externalId, status: run.status, conclusion: run.conclusion ?? null });
+      runs.push({ id: run.id, name: run.name, externalId, status: run.status, conclusion: run.conclusion ?? null, digest: markedDigest(run.output?.summary) });
     }
   }
   return runs;
@@ -179,6 +223,7 @@ export async function findCheckRuns(
     taken.add(run.id);
     ids.set(phase.id, run.id);
     ids.reused.add(run.id);
+    ids.listed.set(run.id, run);
     if (run.status !== "completed") ids.unfinished.add(run.id);
   }
   ids.found = true;
@@ -353,9 +398,15 @@ export async function completeCheckRuns(
   const reused = runs instanceof CheckRunIds ? runs.reused : null;
   for (const phase of report.phases) {
     const id = runs.get(phase.id);
+    const first = checkRunOutput(report, phase.id, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
+    const marker = outputMarker(first, target.detailsUrl);
+    if (id !== undefined && runs instanceof CheckRunIds && unchanged(runs, id, first, target, options)) {
+      runs.completed.add(id);
+      published.push({ phaseId: phase.id, checkRunId: id, conclusion: first.conclusion, annotationsSent: 0, requests: 0 });
+      continue;
+    }
     // Runs not known to be new (a plain Map) may hold annotations already: list them.
     const already = id !== undefined && (reused === null || reused.has(id)) ? await listAnnotationKeys(octokit, target, id) : [];
-    const first = checkRunOutput(report, phase.id, options.maxAnnotations !== undefined ? { maxAnnotations: options.maxAnnotations } : {});
     const { send, stale } = newAnnotations(first.annotations, already);
     const output =
       stale > 0
@@ -366,7 +417,7 @@ export async function completeCheckRuns(
             ],
           })
         : first;
-    const result = await publish(octokit, target, id, phaseExternalId(phase.id), output, send, options, new Set(runs.values()));
+    const result = await publish(octokit, target, id, phaseExternalId(phase.id), output, marker, send, options, new Set(runs.values()));
     if (runs instanceof CheckRunIds) {
       // Known at once: a later phase that fails must neither close this run nor create another.
       runs.set(phase.id, result.checkRunId);
@@ -393,9 +444,14 @@ export async function publishConfigError(
   const existing = await listOwnRuns(octokit, target);
   const run = configRun(existing);
   const output = configErrorOutput(errors, file);
-  const already = run !== undefined ? await listAnnotationKeys(octokit, target, run.id) : [];
-  const { send } = newAnnotations(output.annotations, already);
-  const result = await publish(octokit, target, run?.id, CONFIG_EXTERNAL_ID, output, send, options);
+  let result: Omit<PublishedRun, "phaseId">;
+  if (options.skipUnchanged === true && run !== undefined && showsAlready(run, output, target.detailsUrl)) {
+    result = { checkRunId: run.id, conclusion: output.conclusion, annotationsSent: 0, requests: 0 };
+  } else {
+    const already = run !== undefined ? await listAnnotationKeys(octokit, target, run.id) : [];
+    const { send } = newAnnotations(output.annotations, already);
+    result = await publish(octokit, target, run?.id, CONFIG_EXTERNAL_ID, output, outputMarker(output, target.detailsUrl), send, options);
+  }
   for (const other of existing) {
     if (other.id === run?.id || other.status === "completed" || !other.externalId?.startsWith("phase-gate:")) continue;
     await octokit.rest.checks.update({
@@ -410,9 +466,14 @@ export async function publishConfigError(
   return { phaseId: null, ...result };
 }
 
+/** Whether the run `id` was found completed with this output (`skipUnchanged` only), and is neither opened nor completed by this job. */
+function unchanged(runs: CheckRunIds, id: number, output: CheckRunOutput, target: CheckRunTarget, options: PublishOptions): boolean {
+  return options.skipUnchanged === true && !runs.opened.has(id) && !runs.completed.has(id) && showsAlready(runs.listed.get(id), output, target.detailsUrl);
+}
+
 /**
  * Sends an output: to the run `id` (updates), or to a new run. The annotations go 50 per request;
- * the last request completes the run.
+ * the last request completes the run, its summary ended by `marker` (`outputMarker`).
  */
 async function publish(
   octokit: ChecksOctokit,
@@ -420,6 +481,7 @@ async function publish(
   id: number | undefined,
   externalId: string,
   output: CheckRunOutput,
+  marker: string,
   annotations: readonly CheckRunAnnotation[],
   options: PublishOptions,
   /** Runs of the commit a lookup after a failed create must not take for the new one. */
@@ -439,7 +501,7 @@ async function publish(
   let requests = 0;
   for (const [i, batch] of batches.entries()) {
     const last = i === batches.length - 1;
-    const out = { ...base, ...(batch.length > 0 ? { annotations: batch.map((a) => ({ ...a })) } : {}) };
+    const out = { ...base, ...(last ? { summary: withMarker(base.summary, marker) } : {}), ...(batch.length > 0 ? { annotations: batch.map((a) => ({ ...a })) } : {}) };
     const completion = last ? { conclusion: output.conclusion, completed_at: now(options) } : {};
     if (runId === undefined) {
       runId = await createRun(

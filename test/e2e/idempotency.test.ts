@@ -43,6 +43,7 @@ describe.concurrent("the same work asked twice or at once", { timeout: E2E_TIMEO
       await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
       await e.app.settled([first.id]);
       const before = shape(e.sim.checkRuns(repo.owner, repo.name));
+      const writesBefore = e.sim.checkRuns(repo.owner, repo.name).map((r) => r.writes);
       const comment = e.sim.comments(repo.owner, repo.name, 2);
       expect(comment).toHaveLength(1);
 
@@ -52,6 +53,7 @@ describe.concurrent("the same work asked twice or at once", { timeout: E2E_TIMEO
 
       const runs = e.sim.checkRuns(repo.owner, repo.name);
       expect(shape(runs)).toEqual(before);
+      expect(runs.map((r) => r.writes)).toEqual(writesBefore); // the same result: not written again
       expect(runs.every((r) => r.headSha === head)).toBe(true);
       expect(Object.keys(runsByName(runs)).sort()).toEqual([...PHASES].sort());
       expect(annotationPlaces(runsByName(runs)[PHASE_1])).toEqual([DB_LINE]); // not sent twice
@@ -115,6 +117,33 @@ describe.concurrent("the same work asked twice or at once", { timeout: E2E_TIMEO
       expect(comments[0]?.body).toContain(next);
       // The earlier head keeps its completed runs; nothing is left in progress anywhere.
       expect(e.sim.checkRuns(repo.owner, repo.name).filter((r) => r.status !== "completed")).toEqual([]);
+      expectClean(e, [repo]);
+    });
+
+    it("when the push and the synchronize of one head come one after the other: the second audit writes the comment and no check run", async () => {
+      const { repo, head } = featurePullRequest("push-then-sync", 5);
+      const push = accepted(
+        await e.sim.deliver(e.app.webhookUrl, { event: "push", payload: await e.sim.payloads.push(repo.owner, repo.name, { ref: "feature" }) }),
+      );
+      await e.app.guard(e.sim.waitForCheckRuns(repo.owner, repo.name, head, { count: 2, ...WAIT }));
+      await e.app.settled([push.id]);
+      const before = shape(e.sim.checkRuns(repo.owner, repo.name));
+      const writesBefore = e.sim.checkRuns(repo.owner, repo.name).map((r) => r.writes);
+      const seq = Math.max(0, ...e.sim.requests().map((r) => r.seq));
+
+      const sync = accepted(
+        await e.sim.deliver(e.app.webhookUrl, { event: "pull_request", payload: await e.sim.payloads.pullRequest(repo.owner, repo.name, 5, "synchronize") }),
+      );
+      await e.app.settled([push.id, sync.id]);
+      const comments = e.sim.comments(repo.owner, repo.name, 5);
+      expect(comments).toHaveLength(1);
+      expect(comments[0]?.body).toContain(head);
+      const runs = e.sim.checkRuns(repo.owner, repo.name);
+      expect(shape(runs)).toEqual(before);
+      expect(runs.map((r) => r.writes)).toEqual(writesBefore);
+      // The runs were listed (one request); their annotations were not, and nothing was written to them.
+      const checks = e.sim.requests().filter((r) => r.seq > seq && r.path.startsWith(`/repos/${repo.fullName}/`) && r.route.includes("check-runs"));
+      expect(checks.map((r) => r.route)).toEqual(["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"]);
       expectClean(e, [repo]);
     });
 

@@ -4,8 +4,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AuditReport, CheckReport, PhaseReport } from "../../src/audit/types.js";
 import type { Finding } from "../../src/check/types.js";
 import type { ConfigError } from "../../src/config/types.js";
-import { CheckRunIds, completeCheckRuns, publishConfigError, startCheckRuns, type CheckRunTarget } from "../../src/github/check-runs.js";
-import { OUTPUT_MAX_BYTES } from "../../src/report/check-run.js";
+import { CheckRunIds, completeCheckRuns, findCheckRuns, markedDigest, outputMarker, publishConfigError, startCheckRuns, withMarker, type CheckRunTarget } from "../../src/github/check-runs.js";
+import { checkRunOutput, configErrorOutput, OUTPUT_MAX_BYTES } from "../../src/report/check-run.js";
 import { assertRequestsValid, githubApi, resetRequests, sentRequests, type SentRequest } from "../support/openapi.js";
 
 /**
@@ -40,6 +40,7 @@ interface ListedRun {
   status: string;
   conclusion: string | null;
   app: { id: number } | null;
+  output?: { title: string | null; summary: string | null; text: string | null; annotations_count: number };
 }
 const run = (over: Partial<ListedRun> & { id: number; name: string }): ListedRun => ({
   external_id: null,
@@ -210,13 +211,15 @@ describe("completeCheckRuns", () => {
       [undefined, undefined],
       ["failure", "2026-05-01T12:00:00.000Z"],
     ]);
-    // Every batch carries the same output; annotations follow the findings' order.
+    // Every batch carries the same output, and only the last one the marker of a run complete; annotations follow the findings' order.
     const [first] = sent;
     for (const s of sent) {
       expect(bodyOf(s).output?.title).toBe("0/1 checks pass");
-      expect(bodyOf(s).output?.summary).toBe(bodyOf(first).output?.summary);
       expect(bodyOf(s).output?.text).toBe(bodyOf(first).output?.text);
     }
+    const summaries = sent.map((s) => String(bodyOf(s).output?.summary));
+    expect(summaries.map((summary) => markedDigest(summary) !== null)).toEqual([false, false, true]);
+    expect(summaries[2]).toBe(`${summaries[0]}${outputMarker(checkRunOutput(r, "phase-1"))}`);
     const lines = sent.flatMap((s) => (bodyOf(s).output?.annotations ?? []) as { start_line: number; annotation_level: string }[]);
     expect(lines.map((a) => a.start_line)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     expect(new Set(lines.map((a) => a.annotation_level))).toEqual(new Set(["failure"]));
@@ -310,6 +313,107 @@ describe("completeCheckRuns", () => {
       conclusion: "success",
       completed_at: "2026-05-01T12:00:00.000Z",
     });
+  });
+});
+
+describe("unchanged runs (skipUnchanged: what GitHub sends on its own)", () => {
+  const phases = [
+    { id: "phase-1", name: "Foundation" },
+    { id: "phase-2", name: "Hardening" },
+  ];
+  const r = report([
+    phase("phase-1", "Foundation", [{ id: "dockerfile-reload", status: "fail", summary: "1", findings: [finding(0)] }]),
+    phase("phase-2", "Hardening", [{ id: "file-exists", status: "pass", summary: "ok", findings: [] }]),
+  ]);
+  /** A run as GitHub lists it after phase-gate completed it with `output` (its marker ends the summary). */
+  const shown = (id: number, phaseId: string, over: Partial<ListedRun> = {}): ListedRun => {
+    const output = checkRunOutput(r, phaseId);
+    return run({
+      id,
+      name: output.name,
+      external_id: `phase-gate:${phaseId}`,
+      conclusion: output.conclusion,
+      output: { title: output.title, summary: `${output.summary}${outputMarker(output)}`, text: output.text, annotations_count: output.annotations.length },
+      ...over,
+    });
+  };
+  const listing = (runs: ListedRun[]): void => {
+    githubApi().get(RUNS).query(LIST_QUERY).reply(200, { total_count: runs.length, check_runs: runs });
+  };
+
+  it("sends nothing for runs completed with the same output: no annotation listing, no update", async () => {
+    listing([shown(11, "phase-1"), shown(12, "phase-2")]);
+    const ids = await findCheckRuns(octokit, target, phases, options);
+    const published = await completeCheckRuns(octokit, target, r, ids, { ...options, skipUnchanged: true });
+    expect(sentRequests().map((q) => `${q.method} ${q.path.split("?")[0]}`)).toEqual([`GET ${RUNS}`]);
+    expect(published).toEqual([
+      { phaseId: "phase-1", checkRunId: 11, conclusion: "failure", annotationsSent: 0, requests: 0 },
+      { phaseId: "phase-2", checkRunId: 12, conclusion: "success", annotationsSent: 0, requests: 0 },
+    ]);
+    expect([...ids.completed]).toEqual([11, 12]);
+  });
+
+  it("rewrites a run when a person asked (no skipUnchanged), and every run whose output, conclusion or state differs", async () => {
+    const other = checkRunOutput(report([phase("phase-1", "Foundation", [{ id: "dockerfile-reload", status: "fail", summary: "1", findings: [finding(3)] }])]), "phase-1");
+    const cases: { name: string; listed: ListedRun; skip: boolean }[] = [
+      { name: "a person's re-run", listed: shown(11, "phase-1"), skip: false },
+      { name: "another result", listed: shown(11, "phase-1", { output: { title: other.title, summary: `${other.summary}${outputMarker(other)}`, text: other.text, annotations_count: 1 } }), skip: true },
+      { name: "another conclusion", listed: shown(11, "phase-1", { conclusion: "neutral" }), skip: true },
+      { name: "still in progress", listed: shown(11, "phase-1", { status: "in_progress", conclusion: null }), skip: true },
+      { name: "no marker (an older version, or cut)", listed: shown(11, "phase-1", { output: { title: "0/1 checks pass", summary: checkRunOutput(r, "phase-1").summary, text: null, annotations_count: 1 } }), skip: true },
+    ];
+    for (const c of cases) {
+      resetRequests();
+      listing([c.listed]);
+      githubApi().get("/repos/acme/shop/check-runs/11/annotations").query({ per_page: "100" }).reply(200, []).patch("/repos/acme/shop/check-runs/11").reply(200, { id: 11 });
+      const ids = await findCheckRuns(octokit, target, [phases[0]!], options);
+      const [published] = await completeCheckRuns(octokit, target, report([r.phases[0]!]), ids, { ...options, skipUnchanged: c.skip });
+      expect(published?.requests, c.name).toBe(1);
+      expect(markedDigest(String(bodyOf(writes()[0]).output?.summary)), c.name).toBe(markedDigest(outputMarker(checkRunOutput(r, "phase-1"))));
+    }
+  });
+
+  it("rewrites a run this job opened (shown in progress while it audited)", async () => {
+    listing([shown(11, "phase-1")]);
+    githubApi()
+      .patch("/repos/acme/shop/check-runs/11")
+      .reply(200, { id: 11 })
+      .get("/repos/acme/shop/check-runs/11/annotations")
+      .query({ per_page: "100" })
+      .reply(200, [])
+      .patch("/repos/acme/shop/check-runs/11")
+      .reply(200, { id: 11 });
+    const ids = await startCheckRuns(octokit, target, [phases[0]!], options);
+    const [published] = await completeCheckRuns(octokit, target, report([r.phases[0]!]), ids, { ...options, skipUnchanged: true });
+    expect(published?.requests).toBe(1);
+    expect(bodyOf(writes()[1])).toMatchObject({ conclusion: "failure" });
+  });
+
+  it("leaves an unchanged configuration run alone, and rewrites one whose errors changed", async () => {
+    const file = ".github/phase-gate.yml";
+    const errors: ConfigError[] = [{ file, line: 2, column: 1, endLine: 2, endColumn: 5, at: "phases", message: "expected an array" }];
+    const output = configErrorOutput(errors, file);
+    const config = run({ id: 500, name: "phase-gate configuration", external_id: "phase-gate/configuration", conclusion: "failure", output: { title: output.title, summary: `${output.summary}${outputMarker(output)}`, text: output.text, annotations_count: 1 } });
+    listing([config]);
+    const same = await publishConfigError(octokit, target, errors, file, { ...options, skipUnchanged: true });
+    expect(same).toEqual({ phaseId: null, checkRunId: 500, conclusion: "failure", annotationsSent: 0, requests: 0 });
+    expect(writes()).toEqual([]);
+
+    resetRequests();
+    listing([config]);
+    githubApi().get("/repos/acme/shop/check-runs/500/annotations").query({ per_page: "100" }).reply(200, []).patch("/repos/acme/shop/check-runs/500").reply(200, { id: 500 });
+    const changed = await publishConfigError(octokit, target, [{ ...errors[0]!, line: 3, endLine: 3 }], file, { ...options, skipUnchanged: true });
+    expect(changed.requests).toBe(1);
+  });
+
+  it("ends a summary with the marker, or leaves the marker out when both would pass GitHub's limit (such a run is always rewritten)", () => {
+    const marker = outputMarker(checkRunOutput(r, "phase-1"));
+    expect(withMarker("text\n", marker)).toBe(`text\n${marker}`);
+    expect(withMarker("text", marker)).toBe(`text\n${marker}`);
+    const full = `${"é".repeat((OUTPUT_MAX_BYTES - 20) / 2)}\n`;
+    expect(withMarker(full, marker)).toBe(full);
+    const fits = "a".repeat(OUTPUT_MAX_BYTES - Buffer.byteLength(marker));
+    expect(Buffer.byteLength(withMarker(`${fits.slice(1)}\n`, marker))).toBe(OUTPUT_MAX_BYTES);
   });
 });
 
