@@ -32,7 +32,7 @@
  */
 import { ProbotOctokit } from "probot";
 import { jwtSigner, type CreateJwt } from "./app-jwt.js";
-import { retryTransient } from "./retry-transient.js";
+import { fromPluginRetryOptions, retryTransient, type TransientRetryOptions } from "./retry-transient.js";
 import { waitOutSecondaryLimits } from "./secondary-limit.js";
 import { TokenBuckets } from "./token-buckets.js";
 
@@ -53,8 +53,8 @@ type Options = Record<string, unknown> & {
   writeBudget?: { readonly key: string };
   /** First wait before a transient error is retried (`retry-transient.ts`); tests shorten it. */
   retryBaseMs?: number;
-  /** False when the client was built with plugin-retry's `retry: { enabled: false }`: no retries at all. */
-  retryTransient?: boolean;
+  /** False when the client was built with plugin-retry's `retry: { enabled: false }`: no retries at all; else plugin-retry's settings it was built with. */
+  retryTransient?: false | Omit<TransientRetryOptions, "sleep">;
 };
 
 /** Whether a request spends the write budget, and the comment budget. */
@@ -75,10 +75,15 @@ function writeBudgetPlugin(octokit: InstanceType<typeof ProbotOctokit>, options:
   });
 }
 
+/** What plugin-retry's options ask of the transient-error hook: nothing when it is turned off. */
+function retrySettings(retry: unknown): false | Omit<TransientRetryOptions, "sleep"> {
+  return (retry as { enabled?: unknown } | undefined)?.enabled === false ? false : fromPluginRetryOptions(retry);
+}
+
 /** The plugin: transient errors sent again, in place of plugin-retry. */
 function retryPlugin(octokit: InstanceType<typeof ProbotOctokit>, options: Options): void {
   if (options.retryTransient === false) return;
-  retryTransient(octokit, options.retryBaseMs !== undefined ? { baseMs: options.retryBaseMs } : {});
+  retryTransient(octokit, { ...options.retryTransient, ...(options.retryBaseMs !== undefined ? { baseMs: options.retryBaseMs } : {}) });
 }
 
 /**
@@ -119,11 +124,11 @@ export const PhaseGateOctokit = ProbotOctokit.defaults((options: Options) => {
     ...options,
     auth: withSharedJwt(options.auth),
     throttle: { ...options.throttle, enabled: false },
-    // plugin-retry off; its own option still turns retries off (`retryPlugin`). Options this
-    // function already saw (an installation's client is built from the app client's options,
-    // `retry: { enabled: false }` included) keep what was decided then.
+    // plugin-retry off; its own options still apply (`retryPlugin`): `enabled: false` turns retries
+    // off. Options this function already saw (an installation's client is built from the app
+    // client's options, `retry: { enabled: false }` included) keep what was decided then.
     retry: { enabled: false },
-    retryTransient: options.retryTransient ?? (options.retry as { enabled?: unknown } | undefined)?.enabled !== false,
+    retryTransient: options.retryTransient ?? retrySettings(options.retry),
     writeBudget: { key },
   };
 }).plugin(writeBudgetPlugin as never, retryPlugin as never, rateLimitPlugin as never);

@@ -199,6 +199,30 @@ describe("PhaseGateOctokit through Probot", () => {
       expect(nock.pendingMocks()).toEqual([]);
     });
 
+    it("takes plugin-retry's options: retries, doNotRetry and retryAfterBaseValue (429 stays the rate-limit hook's)", async () => {
+      const o = new PhaseGateOctokit({ auth: "token", retry: { retries: 1, doNotRetry: [502, 429], retryAfterBaseValue: 1 } });
+      nock("https://api.github.com").get("/repos/o/r").reply(502);
+      await expect(get(o)).rejects.toMatchObject({ status: 502 });
+      expect(nock.pendingMocks()).toEqual([]);
+      nock("https://api.github.com").get("/repos/o/r").times(2).reply(503);
+      await expect(get(o)).rejects.toMatchObject({ status: 503 });
+      expect(nock.pendingMocks()).toEqual([]);
+      // 404 is not in this doNotRetry list, so it is sent again, as plugin-retry would.
+      nock("https://api.github.com").get("/repos/o/r").reply(404).get("/repos/o/r").reply(200, { id: 6 });
+      await expect(get(o)).resolves.toMatchObject({ data: { id: 6 } });
+      // Malformed settings keep the defaults.
+      nock("https://api.github.com").get("/repos/o/r").reply(404);
+      await expect(get(new PhaseGateOctokit({ auth: "token", retryBaseMs: 1, retry: { retries: -1, doNotRetry: "none" as unknown as number[] } }))).rejects.toMatchObject({ status: 404 });
+      expect(nock.pendingMocks()).toEqual([]);
+    });
+
+    it("keeps plugin-retry's options on an installation's client (built from the app client's options)", async () => {
+      const scope = nock("https://api.github.com").post("/app/installations/9302/access_tokens").reply(201, TOKEN).get("/repos/o/r").times(2).reply(503);
+      const octokit = await probot(PhaseGateOctokit.defaults({ retry: { retries: 1, retryAfterBaseValue: 1 } })).auth(9302);
+      await expect(octokit.request("GET /repos/{owner}/{repo}", { owner: "o", repo: "r" })).rejects.toMatchObject({ status: 503 });
+      expect(scope.pendingMocks()).toEqual([]);
+    });
+
     it("waits 1, 4, then 9 times the base between attempts", async () => {
       const waits: number[] = [];
       const o = new ProbotOctokit({ auth: { token: "test" }, retry: { enabled: false }, throttle: { enabled: false } });
