@@ -75,7 +75,11 @@ export interface LoadSample {
   readonly appStartRssMiB: number | null;
   /** CPU used during the window (first send to drained or timed out), as % of one core. */
   readonly appCpuPct: number | null;
-  /** App CPU of the window per completed audit, in ms: what one audit costs, however the queue stood. */
+  /**
+   * App CPU of the window per audit, in ms; null unless every delivery completed (drained): an
+   * overloaded app also spent CPU on the deliveries still queued or running, which would be
+   * charged to the audits that finished (appCpuPct and completionRate tell its capacity then).
+   */
   readonly appCpuMsPerAudit: number | null;
   readonly benchCpuPct: number;
   readonly benchLoopDelayP99Ms: number;
@@ -332,7 +336,7 @@ export async function runLoad(f: Fleet, options: LoadOptions): Promise<LoadSampl
       appWindowPeakRssMiB: windowMeasured && windowPeak !== null ? round1(windowPeak / 1024) : null,
       appStartRssMiB: startRss === null ? null : round1(startRss / 1024),
       appCpuPct: appCpu0 === null || appCpu1 === null ? null : round1(((appCpu1 - appCpu0) / wall) * 100),
-      appCpuMsPerAudit: appCpu0 === null || appCpu1 === null || latencies.length === 0 ? null : round1((appCpu1 - appCpu0) / latencies.length),
+      appCpuMsPerAudit: appCpu0 === null || appCpu1 === null || !drained || latencies.length === 0 ? null : round1((appCpu1 - appCpu0) / latencies.length),
       benchCpuPct: round1(((benchCpu.user + benchCpu.system) / 1000 / wall) * 100),
       benchLoopDelayP99Ms: round1(loop.percentile(99) / 1e6),
       benchLoopDelayMaxMs: round1(loop.max / 1e6),

@@ -124,7 +124,7 @@ export async function runAppBench(options: AppBenchOptions): Promise<AppBenchRes
             const s = await runLoad(f, { mode: plan.mode, rate, seconds: plan.seconds, drainMs: plan.drainMs });
             samples.push(s);
             options.progress(
-              `  ${plan.mode} ${rate}/s run ${i + 1}/${options.runs}: sent ${s.sent} at ${s.achievedRate}/s, completed ${s.completed} (${s.completionRate}/s), p50 ${fmtMs(s.p50Ms)}, p99 ${fmtMs(s.p99Ms)} (completed: ${fmtMs(s.completedP50Ms)} / ${fmtMs(s.completedP99Ms)}), timeouts ${s.timeouts}, failed ${s.failed}${s.failures.length > 0 ? ` (${s.failures.join("; ")})` : ""}, RSS ${s.appPeakRssMiB} MiB, app CPU ${s.appCpuPct}% (${s.appCpuMsPerAudit ?? "?"} ms an audit), load ${s.loadAverage1m}`,
+              `  ${plan.mode} ${rate}/s run ${i + 1}/${options.runs}: sent ${s.sent} at ${s.achievedRate}/s, completed ${s.completed} (${s.completionRate}/s), p50 ${fmtMs(s.p50Ms)}, p99 ${fmtMs(s.p99Ms)} (completed: ${fmtMs(s.completedP50Ms)} / ${fmtMs(s.completedP99Ms)}), timeouts ${s.timeouts}, failed ${s.failed}${s.failures.length > 0 ? ` (${s.failures.join("; ")})` : ""}, RSS ${s.appPeakRssMiB} MiB, app CPU ${s.appCpuPct}% (${s.appCpuMsPerAudit === null ? "n/a: not drained" : `${s.appCpuMsPerAudit} ms an audit`}), load ${s.loadAverage1m}`,
             );
           }
           load.push(summarize(plan.mode, rate, plan.seconds, f, samples));
@@ -153,6 +153,7 @@ const NOTES = [
   "load: latency = delivery sent -> the simulator receives the completion of the last of the commit's check runs (3 phases); timeouts = not completed within the drain time after the last delivery; p50/p99 count a timeout as slower than any completion (null: too many timeouts to have that percentile)",
   "load: each delivery is a push of its own commit (one relevant file changed) to a ref of its own, round robin over the repositories; every run sends one warm-up push per repository first (tokens, blob cache, audit memo)",
   "RSS (Linux, /proc/<pid>/status): start = VmRSS once listening; warm = VmRSS after the warm-up (one first audit per repository); window peak = VmHWM of the measured window alone (reset through /proc/<pid>/clear_refs after the warm-up); peak = the process's VmHWM over the whole run",
+  "app CPU per audit: the window's app CPU / audits completed, only for runs where every delivery completed (an overloaded app's CPU on audits still queued would be charged to those finished); the median of those runs, n/a when none drained",
   "the simulator and the load generator share the benchmark process (its CPU and event-loop delay are reported as benchCpuPct and benchLoopDelay*)",
 ];
 
@@ -221,7 +222,7 @@ export function appTables(result: AppBenchResult): string {
       `${r.drainedRuns}/${r.runs}`,
       `${r.median.failed}`,
       `${r.median.appStartRssMiB} / ${r.median.appWarmRssMiB} / ${r.median.appWindowPeakRssMiB} / ${r.median.appPeakRssMiB} MiB`,
-      `${r.median.appCpuPct}% / ${r.median.appCpuMsPerAudit ?? "?"} ms`,
+      `${r.median.appCpuPct}% / ${r.median.appCpuMsPerAudit === null ? "n/a" : `${r.median.appCpuMsPerAudit} ms`}`,
       `${r.median.benchCpuPct}% / ${r.median.benchLoopDelayP99Ms} ms`,
     ]);
     out.push(
