@@ -27,6 +27,7 @@ import {
   findCheckRuns,
   openCheckRuns,
   publishConfigError,
+  showsResults,
   startCheckRuns,
   type CheckRunTarget,
   type Closing,
@@ -329,6 +330,9 @@ async function auditWithRuns(
     return audit(deps, octokit, request, sha, checklist);
   }
   await findCheckRuns(octokit, runTarget, phases, publishOptions, runs);
+  // The commit's runs already show a result and GitHub sent this on its own (the push and the
+  // synchronize of one head): they are not shown in progress meanwhile, only updated if it differs.
+  const reopen = readsFresh(request) || !showsResults(runs, phases);
   const auditing = audit(deps, octokit, request, sha, checklist);
   let settled = false;
   const ended = auditing.then(
@@ -339,7 +343,7 @@ async function auditWithRuns(
   await Promise.race([ended, new Promise<void>((resolve) => (timer = setTimeout(resolve, after)))]);
   clearTimeout(timer);
   // Still running after `after` ms (one that ended just then publishes its results straight away).
-  if (!settled) {
+  if (!settled && reopen) {
     try {
       await openCheckRuns(octokit, runTarget, phases, publishOptions, runs);
     } catch (error) {

@@ -466,6 +466,19 @@ export async function publishConfigError(
   return { phaseId: null, ...result };
 }
 
+/**
+ * Whether every phase has a run found completed with a result of phase-gate's (its marker): an
+ * automatic audit of that commit does not show them in progress again, since its result is most
+ * likely the same (`completeCheckRuns` then writes only what differs).
+ */
+export function showsResults(ids: CheckRunIds, phases: readonly PhaseRef[]): boolean {
+  return phases.every((phase) => {
+    const id = ids.get(phase.id);
+    const run = id === undefined ? undefined : ids.listed.get(id);
+    return run !== undefined && run.status === "completed" && run.digest !== null;
+  });
+}
+
 /** Whether the run `id` was found completed with this output (`skipUnchanged` only), and is neither opened nor completed by this job. */
 function unchanged(runs: CheckRunIds, id: number, output: CheckRunOutput, target: CheckRunTarget, options: PublishOptions): boolean {
   return options.skipUnchanged === true && !runs.opened.has(id) && !runs.completed.has(id) && showsAlready(runs.listed.get(id), output, target.detailsUrl);

@@ -165,6 +165,32 @@ describe("check runs of a slow audit", () => {
     expect(patches(seen, "/check-runs/11").map((b) => b.conclusion)).toEqual(["failure"]);
     expect(patches(seen, "/check-runs/12").map((b) => b.conclusion)).toEqual(["success"]);
   });
+
+  it("does not reopen runs that show a result already when GitHub sent the event on its own: updated only", async () => {
+    const { scope, seen } = await start(20);
+    // Completed by an earlier audit of the commit (their marker says with another result).
+    const shown = (id: number, phase: string, name: string, conclusion: string) => ({
+      id,
+      name,
+      external_id: `phase-gate:${phase}`,
+      status: "completed",
+      conclusion,
+      output: { title: "old", summary: "old\n<!-- phase-gate:output:earlier -->\n", text: null, annotations_count: 0 },
+    });
+    mockListRuns(scope, OWNER, REPO, PUSHED, [shown(71, "phase-1", "phase-gate: Foundation", "success"), shown(72, "phase-2", "phase-gate: Hardening", "success")]);
+    mockCommit(scope, OWNER, REPO, PUSHED, FAILING, []);
+    const content = FAILING["src/db.py"] ?? "";
+    // Slow: the file answers well after openRunsAfterMs.
+    scope.get(`/repos/${OWNER}/${REPO}/git/blobs/${blobSha(content)}`).delay(200).reply(200, { sha: blobSha(content), node_id: "", url: "", size: Buffer.byteLength(content), encoding: "base64", content: Buffer.from(content).toString("base64") });
+    scope.get(`${RUNS}/71/annotations`).query({ per_page: "100" }).reply(200, []).get(`${RUNS}/72/annotations`).query({ per_page: "100" }).reply(200, []);
+    scope.patch(`${RUNS}/71`).reply(200, { id: 71 }).patch(`${RUNS}/72`).reply(200, { id: 72 });
+
+    await h.deliver("push", example("push", undefined, 4));
+
+    expect(posts(seen, "/check-runs")).toEqual([]);
+    expect(patches(seen, "/check-runs/71").map((b) => b.status ?? b.conclusion)).toEqual(["failure"]);
+    expect(patches(seen, "/check-runs/72").map((b) => b.status ?? b.conclusion)).toEqual(["success"]);
+  });
 });
 
 describe("an audit that fails before its runs were shown", () => {

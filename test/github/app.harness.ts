@@ -174,6 +174,7 @@ export interface RunReply {
   readonly external_id: string | null;
   readonly status: string;
   readonly conclusion: string | null;
+  readonly output?: { readonly title: string | null; readonly summary: string | null; readonly text: string | null; readonly annotations_count: number };
 }
 
 /** `GET …/commits/{sha}/check-runs` as `startCheckRuns` asks it: this app's latest runs on the commit. */
